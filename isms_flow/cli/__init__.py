@@ -1,0 +1,3 @@
+"""The command line: Typer commands over the services, Rich tables or `--json`."""
+
+__all__: list[str] = []

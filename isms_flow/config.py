@@ -1,0 +1,132 @@
+"""Settings: config/default.toml, a user config file, ISMS_FLOW_* variables, then flags."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from isms_flow.errors import BadInput
+from isms_flow.i18n import Language
+
+__all__ = ["Settings", "bundled_path", "load_settings"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_path(name: str) -> Path:
+    """A top-level folder of the source tree (`workflows`, `config`), or its copy in the wheel."""
+    source_tree = _PACKAGE.parent / name
+    return source_tree if source_tree.is_dir() else _PACKAGE / "_bundled" / name
+
+
+class Settings(BaseSettings):
+    """Every setting isms-flow reads; see config/default.toml for what each means."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ISMS_FLOW_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Path(".isms-flow")
+    database_url: str = ""
+    vault_dir: Path | None = None
+    workflow_dirs: list[Path] = []
+    timezone: str = "Asia/Tokyo"
+    language: Language = "en"
+    actor: str = ""
+    log_level: Literal["debug", "info", "warning", "error"] = "warning"
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}' (use an IANA name such as Asia/Tokyo)"
+            ) from None
+        return value
+
+    @field_validator("vault_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any) -> Any:
+        return None if value in ("", None) else value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the SQLite file in `data_dir`."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'isms-flow.db'}"
+
+    @property
+    def effective_vault_dir(self) -> Path:
+        """The configured vault, or `vault/` next to the SQLite file, or under `data_dir`."""
+        if self.vault_dir is not None:
+            return self.vault_dir
+        url = self.effective_database_url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            return Path(url.removeprefix("sqlite:///")).parent / "vault"
+        return self.data_dir / "vault"
+
+    @property
+    def effective_workflow_dirs(self) -> list[Path]:
+        """The configured folders, or the workflows shipped with isms-flow."""
+        return self.workflow_dirs or [bundled_path("workflows")]
+
+    @property
+    def effective_actor(self) -> str:
+        """Who is acting: the configured name, else the login name."""
+        if self.actor:
+            return self.actor
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags beat environment, environment beats files, a user file beats the defaults."""
+        files = [bundled_path("config") / "default.toml"]
+        user_file = os.environ.get("ISMS_FLOW_CONFIG")
+        if user_file:
+            files.append(Path(user_file))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=files, deep_merge=True),
+        )
+
+
+def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
+    """Build settings; a bad value or config file is a BadInput naming the setting."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise BadInput(f"config file {config_file} not found")
+        os.environ["ISMS_FLOW_CONFIG"] = str(config_file)
+    given = {key: value for key, value in flags.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise BadInput(f"setting {where}: {message}") from None
+    except ValueError as error:  # a TOML file that does not parse
+        raise BadInput(f"config file: {error}") from None

@@ -1,0 +1,33 @@
+"""structlog setup: console lines on a terminal, JSON lines otherwise; always to stderr."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+__all__ = ["configure_logging"]
+
+
+def configure_logging(level: str = "warning") -> None:
+    """Configure structlog once per process; `client`, `project`, `actor` come from contextvars."""
+    numeric = logging.getLevelName(level.upper())
+    renderer: structlog.typing.Processor = (
+        structlog.dev.ConsoleRenderer(colors=True)
+        if sys.stderr.isatty()
+        else structlog.processors.JSONRenderer(ensure_ascii=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -1,0 +1,168 @@
+"""Four-eyes overrides: one person asks, with a written reason; a different person approves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from isms_flow.bootstrap import App
+from isms_flow.errors import BadInput, ConflictError, NotFound, PermissionDenied
+from isms_flow.i18n import Language
+from isms_flow.services.lookup import find_project, project_ref
+from isms_flow.services.rendering import override_view
+from isms_flow.services.snapshots import bound_project, evaluation_context, load_snapshot
+from isms_flow.services.views import OverrideView, TransitionView
+from isms_flow.store.events import append_event
+from isms_flow.store.models import OverrideRow, ProjectRow
+from isms_flow.workflow.engine import assess_trigger
+
+__all__ = ["approve_override", "list_overrides", "pending_overrides", "request_override"]
+
+MIN_REASON_LENGTH = 10
+_log = structlog.get_logger(__name__)
+
+
+def pending_overrides(session: Session, project: ProjectRow) -> Sequence[OverrideRow]:
+    """Overrides still waiting for approval from the project's current stage."""
+    return session.scalars(
+        select(OverrideRow)
+        .where(
+            OverrideRow.project_id == project.id,
+            OverrideRow.status == "pending",
+            OverrideRow.from_state == project.state,
+        )
+        .order_by(OverrideRow.id)
+    ).all()
+
+
+def request_override(
+    app: App, *, ref: str, trigger: str, reason: str, actor: str, lang: Language = "en"
+) -> OverrideView:
+    """Ask to force a blocked trigger; nothing moves until someone else approves."""
+    if len(reason.strip()) < MIN_REASON_LENGTH:
+        raise BadInput(
+            f"an override needs a written reason of at least {MIN_REASON_LENGTH} characters"
+        )
+    now = app.clock.now()
+    with app.uow() as uow:
+        session = uow.session
+        project = find_project(session, ref)
+        definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
+        snapshot = load_snapshot(session, project)
+        context = evaluation_context(now, project.client.timezone)
+        option = assess_trigger(definition, snapshot, context, trigger)
+        if option.open:
+            raise BadInput(f"nothing blocks '{trigger}'; fire it directly, no override is needed")
+        override = OverrideRow(
+            project_id=project.id,
+            trigger=trigger,
+            from_state=project.state,
+            reason=reason.strip(),
+            blockers=[b.message.in_(lang) for b in option.blockers],
+            status="pending",
+            requested_by=actor,
+            requested_at=now,
+        )
+        session.add(override)
+        uow.flush()
+        append_event(
+            session,
+            occurred_at=now,
+            actor=actor,
+            type="override_requested",
+            client_id=project.client_id,
+            project_id=project.id,
+            payload={
+                "override_id": override.id,
+                "trigger": trigger,
+                "from": project.state,
+                "reason": override.reason,
+                "blockers": [b.message.en for b in option.blockers],
+            },
+        )
+        uow.commit()
+        with bound_project(project, actor):
+            _log.warning("override_requested", override=override.id, trigger=trigger)
+        return override_view(override, project_ref(project))
+
+
+def approve_override(
+    app: App, *, ref: str, override_id: int, actor: str, lang: Language = "en"
+) -> TransitionView:
+    """A second person approves: the trigger fires and both names and the blockers are recorded."""
+    now = app.clock.now()
+    with app.uow() as uow:
+        session = uow.session
+        project = find_project(session, ref)
+        override = session.get(OverrideRow, override_id)
+        if override is None or override.project_id != project.id:
+            raise NotFound("override", f"#{override_id} of project {project_ref(project)}")
+        if override.status != "pending":
+            raise BadInput(f"override #{override_id} is already {override.status}")
+        if override.requested_by == actor:
+            raise PermissionDenied(
+                f"override #{override_id} was requested by {actor}; four eyes: "
+                "a different person must approve it"
+            )
+        if override.from_state != project.state:
+            raise ConflictError(
+                f"override #{override_id} was asked from stage '{override.from_state}' but the "
+                f"project is now in '{project.state}'; request a new override"
+            )
+        compiled = app.catalog.get(project.workflow_name, project.workflow_version)
+        snapshot = load_snapshot(session, project)
+        context = evaluation_context(now, project.client.timezone)
+        option = assess_trigger(compiled.definition, snapshot, context, override.trigger)
+        overridden = [b.message.en for b in option.blockers]
+        source = project.state
+        dest = compiled.fire(source, override.trigger, permitted=True)
+        assert dest is not None
+        project.state, project.state_entered_at, project.updated_at = dest, now, now
+        override.status, override.approved_by, override.approved_at = "applied", actor, now
+        uow.flush()
+        append_event(
+            session,
+            occurred_at=now,
+            actor=actor,
+            type="state_changed",
+            client_id=project.client_id,
+            project_id=project.id,
+            payload={
+                "trigger": override.trigger,
+                "from": source,
+                "to": dest,
+                "override": {
+                    "id": override.id,
+                    "reason": override.reason,
+                    "requested_by": override.requested_by,
+                    "approved_by": actor,
+                    "blockers": overridden,
+                },
+            },
+        )
+        uow.commit()
+        with bound_project(project, actor):
+            _log.warning("override_applied", override=override.id, source=source, dest=dest)
+        return TransitionView(
+            project=project_ref(project),
+            trigger=override.trigger,
+            from_state=source,
+            to_state=dest,
+            to_title=compiled.definition.state(dest).title.in_(lang),
+            version=project.version,
+            override_id=override.id,
+            overridden_blockers=[b.message.in_(lang) for b in option.blockers],
+        )
+
+
+def list_overrides(app: App, *, ref: str) -> list[OverrideView]:
+    """Every override of a project, oldest first."""
+    with app.uow() as uow:
+        project = find_project(uow.session, ref)
+        rows = uow.session.scalars(
+            select(OverrideRow).where(OverrideRow.project_id == project.id).order_by(OverrideRow.id)
+        ).all()
+        return [override_view(o, project_ref(project)) for o in rows]
