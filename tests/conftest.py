@@ -26,7 +26,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith("ISMS_FLOW_"):
+        if name.startswith("ISMS_FLOW_") and not name.startswith("ISMS_FLOW_TEST_"):
             monkeypatch.delenv(name)
 
 
