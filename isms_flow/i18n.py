@@ -17,8 +17,8 @@ class LocalizedText(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    en: str = Field(min_length=1)
-    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1, pattern=r"\S")
+    ja: str = Field(min_length=1, pattern=r"\S")
 
     def in_(self, lang: Language) -> str:
         """Return the text in `lang`."""

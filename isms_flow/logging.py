@@ -10,6 +10,20 @@ import structlog
 __all__ = ["configure_logging"]
 
 
+class _CurrentStderr:
+    """Writes to whatever `sys.stderr` is at the moment of writing.
+
+    Binding the stream object at configure time breaks when it is later replaced and closed
+    (test runners capturing output, daemons redirecting it).
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "warning") -> None:
     """Configure structlog once per process; `client`, `project`, `actor` come from contextvars."""
     numeric = logging.getLevelName(level.upper())
@@ -26,7 +40,7 @@ def configure_logging(level: str = "warning") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
     logging.getLogger("transitions").setLevel(logging.WARNING)

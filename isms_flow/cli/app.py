@@ -155,7 +155,8 @@ def _is_usage_error(error: Exception) -> bool:
 
 def _report(error: IsmsFlowError, wants_json: bool) -> None:
     kind = type(error).__name__
-    if wants_json:
+    # The verify commands already printed their verdict (intact: false) as the one JSON document.
+    if wants_json and not isinstance(error, IntegrityFailure):
         body: dict[str, object] = {"error": {"type": kind, "message": str(error)}}
         if isinstance(error, GuardBlocked):
             body["error"] = {**body["error"], "blockers": error.reasons}  # type: ignore[dict-item]

@@ -52,6 +52,12 @@ _LABELS: dict[str, LocalizedText] = {
     "workflow": _L(en="Workflow", ja="ワークフロー"),
     "final": _L(en="final", ja="最終"),
     "expired": _L(en="expired", ja="期限切れ"),
+    "workflow_changed": _L(
+        en="warning: the workflow file of this version changed since the project started; "
+        "publish changed rules as a new version",
+        ja="注意: プロジェクト開始後にこの版のワークフローファイルが変更されました。"
+        "規則を変える場合は新しい版として公開してください",
+    ),
 }
 
 

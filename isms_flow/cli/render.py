@@ -53,6 +53,8 @@ def print_status(view: StatusView, lang: Language) -> None:
         f"[dim]({p.state})[/dim]{final}"
     )
     console.print(f"{label('scope', lang)}: {escape(p.scope or '—')}")
+    if view.workflow_file_changed:
+        console.print(f"[yellow]{label('workflow_changed', lang)}[/yellow]")
     if view.stage_description:
         console.print(f"[dim]{escape(view.stage_description)}[/dim]")
     if view.checklist:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput
 from isms_flow.i18n import LANGUAGES
+from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.views import ClientView
 from isms_flow.store.events import append_event
 from isms_flow.store.models import ClientRow, ProjectRow
@@ -50,24 +51,30 @@ def add_client(
     if lang not in LANGUAGES:
         raise BadInput(f"language '{lang}' is not one of {', '.join(LANGUAGES)}")
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        if session.scalars(select(ClientRow.id).where(ClientRow.key == key)).first():
-            raise BadInput(f"client '{key}' already exists")
-        client = ClientRow(key=key, name=name.strip(), timezone=zone, language=lang, created_at=now)
-        session.add(client)
-        uow.flush()
-        append_event(
-            session,
-            occurred_at=now,
-            actor=actor,
-            type="client_added",
-            client_id=client.id,
-            payload={"key": key, "name": client.name, "timezone": zone, "language": lang},
-        )
-        uow.commit()
-        _log.info("client_added", client=key, actor=actor)
-        return _view(client, projects=0)
+
+    def attempt(pin: VersionPin) -> ClientView:
+        with app.uow() as uow:
+            session = uow.session
+            if session.scalars(select(ClientRow.id).where(ClientRow.key == key)).first():
+                raise BadInput(f"client '{key}' already exists")
+            client = ClientRow(
+                key=key, name=name.strip(), timezone=zone, language=lang, created_at=now
+            )
+            session.add(client)
+            uow.flush()
+            append_event(
+                session,
+                occurred_at=now,
+                actor=actor,
+                type="client_added",
+                client_id=client.id,
+                payload={"key": key, "name": client.name, "timezone": zone, "language": lang},
+            )
+            uow.commit()
+            _log.info("client_added", client=key, actor=actor)
+            return _view(client, projects=0)
+
+    return retry_on_conflict(attempt)
 
 
 def list_clients(app: App) -> list[ClientView]:
@@ -76,7 +83,7 @@ def list_clients(app: App) -> list[ClientView]:
         counts = dict(
             uow.session.execute(
                 select(ProjectRow.client_id, func.count()).group_by(ProjectRow.client_id)
-            ).tuples()
+            ).all()
         )
         clients = uow.session.scalars(select(ClientRow).order_by(ClientRow.key)).all()
         return [_view(c, projects=counts.get(c.id, 0)) for c in clients]

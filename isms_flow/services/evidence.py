@@ -10,11 +10,13 @@ from pathlib import Path
 import structlog
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput, NotFound
 from isms_flow.i18n import Language
 from isms_flow.services.lookup import find_project, project_ref
+from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.snapshots import bound_project, evaluation_context
 from isms_flow.services.views import (
     ApprovalView,
@@ -51,94 +53,98 @@ def add_evidence(
 ) -> EvidenceView:
     """Store a file as the next version of the document (kind, name); nothing is overwritten."""
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        project = find_project(session, ref)
-        definition = _definition(app, project)
-        _check_kind(definition, kind)
-        document_name = (name or kind).strip()
-        if not document_name:
-            raise BadInput("document name must not be empty")
-        today = evaluation_context(now, project.client.timezone).today
-        effective = effective_date or today
-        if valid_until is not None and valid_until < effective:
-            raise BadInput(
-                f"valid-until {valid_until.isoformat()} is before the effective date "
-                f"{effective.isoformat()}"
-            )
-        blob = app.vault.put_file(file)
-        document = session.scalars(
-            select(EvidenceDocumentRow).where(
-                EvidenceDocumentRow.project_id == project.id,
-                EvidenceDocumentRow.kind == kind,
-                EvidenceDocumentRow.name == document_name,
-            )
-        ).first()
-        if document is None:
-            document = EvidenceDocumentRow(
-                project_id=project.id,
-                kind=kind,
-                name=document_name,
-                current_version=0,
-                created_at=now,
-            )
-            session.add(document)
-            uow.flush()
-        else:
-            current = _version(session, document, document.current_version)
-            if current.sha256 == blob.sha256:
+
+    def attempt(pin: VersionPin) -> EvidenceView:
+        with app.uow() as uow:
+            session = uow.session
+            project = find_project(session, ref)
+            definition = _definition(app, project)
+            _check_kind(definition, kind)
+            document_name = (name or kind).strip()
+            if not document_name:
+                raise BadInput("document name must not be empty")
+            today = evaluation_context(now, project.client.timezone).today
+            effective = effective_date or today
+            if valid_until is not None and valid_until < effective:
                 raise BadInput(
-                    f"{file.name} has the same content as the current version "
-                    f"v{current.version} of '{document_name}'; nothing was stored"
+                    f"valid-until {valid_until.isoformat()} is before the effective date "
+                    f"{effective.isoformat()}"
                 )
-        number = 1 + (
-            session.scalar(
-                select(func.max(EvidenceVersionRow.version)).where(
-                    EvidenceVersionRow.document_id == document.id
+            blob = app.vault.put_file(file)
+            document = session.scalars(
+                select(EvidenceDocumentRow).where(
+                    EvidenceDocumentRow.project_id == project.id,
+                    EvidenceDocumentRow.kind == kind,
+                    EvidenceDocumentRow.name == document_name,
                 )
+            ).first()
+            if document is None:
+                document = EvidenceDocumentRow(
+                    project_id=project.id,
+                    kind=kind,
+                    name=document_name,
+                    current_version=0,
+                    created_at=now,
+                )
+                session.add(document)
+                uow.flush()
+            else:
+                current = _version(session, document, document.current_version)
+                if current.sha256 == blob.sha256:
+                    raise BadInput(
+                        f"{file.name} has the same content as the current version "
+                        f"v{current.version} of '{document_name}'; nothing was stored"
+                    )
+            number = 1 + (
+                session.scalar(
+                    select(func.max(EvidenceVersionRow.version)).where(
+                        EvidenceVersionRow.document_id == document.id
+                    )
+                )
+                or 0
             )
-            or 0
-        )
-        version = EvidenceVersionRow(
-            document_id=document.id,
-            version=number,
-            sha256=blob.sha256,
-            size=blob.size,
-            filename=file.name,
-            media_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream",
-            effective_date=effective,
-            valid_until=valid_until,
-            note=note,
-            uploaded_by=actor,
-            uploaded_at=now,
-        )
-        session.add(version)
-        document.current_version = number
-        _touch(project, now)
-        uow.flush()
-        append_event(
-            session,
-            occurred_at=now,
-            actor=actor,
-            type="evidence_uploaded",
-            client_id=project.client_id,
-            project_id=project.id,
-            payload={
-                "document_id": document.id,
-                "kind": kind,
-                "name": document_name,
-                "version": number,
-                "sha256": blob.sha256,
-                "size": blob.size,
-                "filename": file.name,
-                "effective_date": effective.isoformat(),
-                "valid_until": valid_until.isoformat() if valid_until else None,
-            },
-        )
-        uow.commit()
-        with bound_project(project, actor):
-            _log.info("evidence_uploaded", kind=kind, document=document.id, version=number)
-        return _view(project, definition, document, version, today, versions=number, lang=lang)
+            version = EvidenceVersionRow(
+                document_id=document.id,
+                version=number,
+                sha256=blob.sha256,
+                size=blob.size,
+                filename=file.name,
+                media_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+                effective_date=effective,
+                valid_until=valid_until,
+                note=note,
+                uploaded_by=actor,
+                uploaded_at=now,
+            )
+            session.add(version)
+            document.current_version = number
+            _touch(project, now)
+            uow.flush()
+            append_event(
+                session,
+                occurred_at=now,
+                actor=actor,
+                type="evidence_uploaded",
+                client_id=project.client_id,
+                project_id=project.id,
+                payload={
+                    "document_id": document.id,
+                    "kind": kind,
+                    "name": document_name,
+                    "version": number,
+                    "sha256": blob.sha256,
+                    "size": blob.size,
+                    "filename": file.name,
+                    "effective_date": effective.isoformat(),
+                    "valid_until": valid_until.isoformat() if valid_until else None,
+                },
+            )
+            uow.commit()
+            with bound_project(project, actor):
+                _log.info("evidence_uploaded", kind=kind, document=document.id, version=number)
+            return _view(project, definition, document, version, today, versions=number, lang=lang)
+
+    return retry_on_conflict(attempt)
 
 
 def approve_evidence(
@@ -154,44 +160,54 @@ def approve_evidence(
 ) -> EvidenceView:
     """Record that `actor`, acting as `role`, approved a version (default: the current one)."""
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        project = find_project(session, ref)
-        definition = _definition(app, project)
-        if role not in definition.roles:
-            known = ", ".join(definition.roles)
-            raise BadInput(f"unknown role '{role}' for workflow {definition.name} (known: {known})")
-        document = _document(session, project, document_id)
-        row = _version(session, document, version or document.current_version)
-        if any(a.approved_by == actor and a.role == role for a in row.approvals):
-            raise BadInput(f"{actor} already approved '{document.name}' v{row.version} as {role}")
-        approval = EvidenceApprovalRow(
-            version_id=row.id, approved_by=actor, role=role, approved_at=now, note=note
-        )
-        session.add(approval)
-        _touch(project, now)
-        uow.flush()
-        append_event(
-            session,
-            occurred_at=now,
-            actor=actor,
-            type="evidence_approved",
-            client_id=project.client_id,
-            project_id=project.id,
-            payload={
-                "document_id": document.id,
-                "kind": document.kind,
-                "name": document.name,
-                "version": row.version,
-                "sha256": row.sha256,
-                "role": role,
-                "note": note,
-            },
-        )
-        uow.commit()
-        session.refresh(row, ["approvals"])
-        today = evaluation_context(now, project.client.timezone).today
-        return _view(project, definition, document, row, today, versions=None, lang=lang)
+
+    def attempt(pin: VersionPin) -> EvidenceView:
+        with app.uow() as uow:
+            session = uow.session
+            project = find_project(session, ref)
+            definition = _definition(app, project)
+            if role not in definition.roles:
+                known = ", ".join(definition.roles)
+                raise BadInput(
+                    f"unknown role '{role}' for workflow {definition.name} (known: {known})"
+                )
+            document = _document(session, project, document_id)
+            row = _version(
+                session, document, document.current_version if version is None else version
+            )
+            if any(a.approved_by == actor and a.role == role for a in row.approvals):
+                raise BadInput(
+                    f"{actor} already approved '{document.name}' v{row.version} as {role}"
+                )
+            approval = EvidenceApprovalRow(
+                version_id=row.id, approved_by=actor, role=role, approved_at=now, note=note
+            )
+            session.add(approval)
+            _touch(project, now)
+            uow.flush()
+            append_event(
+                session,
+                occurred_at=now,
+                actor=actor,
+                type="evidence_approved",
+                client_id=project.client_id,
+                project_id=project.id,
+                payload={
+                    "document_id": document.id,
+                    "kind": document.kind,
+                    "name": document.name,
+                    "version": row.version,
+                    "sha256": row.sha256,
+                    "role": role,
+                    "note": note,
+                },
+            )
+            uow.commit()
+            session.refresh(row, ["approvals"])
+            today = evaluation_context(now, project.client.timezone).today
+            return _view(project, definition, document, row, today, versions=None, lang=lang)
+
+    return retry_on_conflict(attempt)
 
 
 def restore_evidence(
@@ -199,37 +215,41 @@ def restore_evidence(
 ) -> EvidenceView:
     """Make an earlier version current again; the newer versions stay stored."""
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        project = find_project(session, ref)
-        definition = _definition(app, project)
-        document = _document(session, project, document_id)
-        row = _version(session, document, version)
-        if row.version == document.current_version:
-            raise BadInput(f"v{version} of '{document.name}' is already the current version")
-        previous = document.current_version
-        document.current_version = row.version
-        _touch(project, now)
-        uow.flush()
-        append_event(
-            session,
-            occurred_at=now,
-            actor=actor,
-            type="evidence_restored",
-            client_id=project.client_id,
-            project_id=project.id,
-            payload={
-                "document_id": document.id,
-                "kind": document.kind,
-                "name": document.name,
-                "from_version": previous,
-                "to_version": row.version,
-                "sha256": row.sha256,
-            },
-        )
-        uow.commit()
-        today = evaluation_context(now, project.client.timezone).today
-        return _view(project, definition, document, row, today, versions=None, lang=lang)
+
+    def attempt(pin: VersionPin) -> EvidenceView:
+        with app.uow() as uow:
+            session = uow.session
+            project = find_project(session, ref)
+            definition = _definition(app, project)
+            document = _document(session, project, document_id)
+            row = _version(session, document, version)
+            if row.version == document.current_version:
+                raise BadInput(f"v{version} of '{document.name}' is already the current version")
+            previous = document.current_version
+            document.current_version = row.version
+            _touch(project, now)
+            uow.flush()
+            append_event(
+                session,
+                occurred_at=now,
+                actor=actor,
+                type="evidence_restored",
+                client_id=project.client_id,
+                project_id=project.id,
+                payload={
+                    "document_id": document.id,
+                    "kind": document.kind,
+                    "name": document.name,
+                    "from_version": previous,
+                    "to_version": row.version,
+                    "sha256": row.sha256,
+                },
+            )
+            uow.commit()
+            today = evaluation_context(now, project.client.timezone).today
+            return _view(project, definition, document, row, today, versions=None, lang=lang)
+
+    return retry_on_conflict(attempt)
 
 
 def list_evidence(
@@ -343,6 +363,9 @@ def _touch(project: ProjectRow, now: datetime) -> None:
     # Bumps the project's version: an advance evaluated on evidence that changed meanwhile
     # fails as a conflict instead of passing on a stale picture.
     project.updated_at = now
+    # Flag it even when `now` equals the stored value (a frozen clock, two changes within one
+    # clock tick): an unchanged value is not written, and then the version would not move.
+    flag_modified(project, "updated_at")
 
 
 def _view(

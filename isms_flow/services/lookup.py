@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from isms_flow.errors import BadInput, NotFound
@@ -24,17 +24,20 @@ def find_client(session: Session, key: str) -> ClientRow:
     return client
 
 
+# Built once, executed with parameters: building a statement costs more than running it.
+_PROJECT_BY_KEY = select(ProjectRow).join(ClientRow).where(ProjectRow.key == bindparam("key"))
+_PROJECT_BY_REF = _PROJECT_BY_KEY.where(ClientRow.key == bindparam("client_key"))
+
+
 def find_project(session: Session, ref: str) -> ProjectRow:
     """Resolve `client/project`, or a bare project key when only one client has it."""
     if not ref or ref.count("/") > 1:
         raise BadInput(f"project reference '{ref}' must be CLIENT/PROJECT or PROJECT")
-    query = select(ProjectRow).join(ClientRow)
     if "/" in ref:
         client_key, key = ref.split("/")
-        query = query.where(ClientRow.key == client_key, ProjectRow.key == key)
+        matches = session.scalars(_PROJECT_BY_REF, {"client_key": client_key, "key": key}).all()
     else:
-        query = query.where(ProjectRow.key == ref)
-    matches = session.scalars(query).all()
+        matches = session.scalars(_PROJECT_BY_KEY, {"key": ref}).all()
     if not matches:
         raise NotFound("project", ref, hint="see `isms-flow project list`")
     if len(matches) > 1:

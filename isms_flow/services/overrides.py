@@ -13,21 +13,41 @@ from isms_flow.errors import BadInput, ConflictError, NotFound, PermissionDenied
 from isms_flow.i18n import Language
 from isms_flow.services.lookup import find_project, project_ref
 from isms_flow.services.rendering import override_view
+from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.snapshots import bound_project, evaluation_context, load_snapshot
 from isms_flow.services.views import OverrideView, TransitionView
 from isms_flow.store.events import append_event
 from isms_flow.store.models import OverrideRow, ProjectRow
 from isms_flow.workflow.engine import assess_trigger
 
-__all__ = ["approve_override", "list_overrides", "pending_overrides", "request_override"]
+__all__ = [
+    "approve_override",
+    "is_current",
+    "list_overrides",
+    "pending_overrides",
+    "request_override",
+]
 
 MIN_REASON_LENGTH = 10
 _log = structlog.get_logger(__name__)
 
 
+def is_current(override: OverrideRow, project: ProjectRow) -> bool:
+    """A pending override still speaks for the project's present visit to its stage.
+
+    Leaving the stage and coming back (certified → suspended → certified) makes an older
+    request stale: the blockers it was judged on belong to another visit.
+    """
+    return (
+        override.status == "pending"
+        and override.from_state == project.state
+        and override.requested_at >= project.state_entered_at
+    )
+
+
 def pending_overrides(session: Session, project: ProjectRow) -> Sequence[OverrideRow]:
-    """Overrides still waiting for approval from the project's current stage."""
-    return session.scalars(
+    """Overrides still waiting for approval during the project's present visit to its stage."""
+    rows = session.scalars(
         select(OverrideRow)
         .where(
             OverrideRow.project_id == project.id,
@@ -36,6 +56,7 @@ def pending_overrides(session: Session, project: ProjectRow) -> Sequence[Overrid
         )
         .order_by(OverrideRow.id)
     ).all()
+    return [row for row in rows if is_current(row, project)]
 
 
 def request_override(
@@ -47,46 +68,57 @@ def request_override(
             f"an override needs a written reason of at least {MIN_REASON_LENGTH} characters"
         )
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        project = find_project(session, ref)
-        definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
-        snapshot = load_snapshot(session, project)
-        context = evaluation_context(now, project.client.timezone)
-        option = assess_trigger(definition, snapshot, context, trigger)
-        if option.open:
-            raise BadInput(f"nothing blocks '{trigger}'; fire it directly, no override is needed")
-        override = OverrideRow(
-            project_id=project.id,
-            trigger=trigger,
-            from_state=project.state,
-            reason=reason.strip(),
-            blockers=[b.message.in_(lang) for b in option.blockers],
-            status="pending",
-            requested_by=actor,
-            requested_at=now,
-        )
-        session.add(override)
-        uow.flush()
-        append_event(
-            session,
-            occurred_at=now,
-            actor=actor,
-            type="override_requested",
-            client_id=project.client_id,
-            project_id=project.id,
-            payload={
-                "override_id": override.id,
-                "trigger": trigger,
-                "from": project.state,
-                "reason": override.reason,
-                "blockers": [b.message.en for b in option.blockers],
-            },
-        )
-        uow.commit()
-        with bound_project(project, actor):
-            _log.warning("override_requested", override=override.id, trigger=trigger)
-        return override_view(override, project_ref(project))
+
+    def attempt(pin: VersionPin) -> OverrideView:
+        with app.uow() as uow:
+            session = uow.session
+            project = find_project(session, ref)
+            definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
+            snapshot = load_snapshot(session, project)
+            context = evaluation_context(now, project.client.timezone)
+            option = assess_trigger(definition, snapshot, context, trigger)
+            if option.open:
+                raise BadInput(
+                    f"nothing blocks '{trigger}'; fire it directly, no override is needed"
+                )
+            waiting = [o for o in pending_overrides(session, project) if o.trigger == trigger]
+            if waiting:
+                raise BadInput(
+                    f"override #{waiting[0].id} of '{trigger}' is already waiting for approval"
+                )
+            override = OverrideRow(
+                project_id=project.id,
+                trigger=trigger,
+                from_state=project.state,
+                reason=reason.strip(),
+                blockers=[b.message.in_(lang) for b in option.blockers],
+                status="pending",
+                requested_by=actor,
+                requested_at=now,
+            )
+            session.add(override)
+            uow.flush()
+            append_event(
+                session,
+                occurred_at=now,
+                actor=actor,
+                type="override_requested",
+                client_id=project.client_id,
+                project_id=project.id,
+                payload={
+                    "override_id": override.id,
+                    "trigger": trigger,
+                    "from": project.state,
+                    "reason": override.reason,
+                    "blockers": [b.message.en for b in option.blockers],
+                },
+            )
+            uow.commit()
+            with bound_project(project, actor):
+                _log.warning("override_requested", override=override.id, trigger=trigger)
+            return override_view(override, project_ref(project))
+
+    return retry_on_conflict(attempt)
 
 
 def approve_override(
@@ -94,68 +126,78 @@ def approve_override(
 ) -> TransitionView:
     """A second person approves: the trigger fires and both names and the blockers are recorded."""
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        project = find_project(session, ref)
-        override = session.get(OverrideRow, override_id)
-        if override is None or override.project_id != project.id:
-            raise NotFound("override", f"#{override_id} of project {project_ref(project)}")
-        if override.status != "pending":
-            raise BadInput(f"override #{override_id} is already {override.status}")
-        if override.requested_by == actor:
-            raise PermissionDenied(
-                f"override #{override_id} was requested by {actor}; four eyes: "
-                "a different person must approve it"
-            )
-        if override.from_state != project.state:
-            raise ConflictError(
-                f"override #{override_id} was asked from stage '{override.from_state}' but the "
-                f"project is now in '{project.state}'; request a new override"
-            )
-        compiled = app.catalog.get(project.workflow_name, project.workflow_version)
-        snapshot = load_snapshot(session, project)
-        context = evaluation_context(now, project.client.timezone)
-        option = assess_trigger(compiled.definition, snapshot, context, override.trigger)
-        overridden = [b.message.en for b in option.blockers]
-        source = project.state
-        dest = compiled.fire(source, override.trigger, permitted=True)
-        assert dest is not None
-        project.state, project.state_entered_at, project.updated_at = dest, now, now
-        override.status, override.approved_by, override.approved_at = "applied", actor, now
-        uow.flush()
-        append_event(
-            session,
-            occurred_at=now,
-            actor=actor,
-            type="state_changed",
-            client_id=project.client_id,
-            project_id=project.id,
-            payload={
-                "trigger": override.trigger,
-                "from": source,
-                "to": dest,
-                "override": {
-                    "id": override.id,
-                    "reason": override.reason,
-                    "requested_by": override.requested_by,
-                    "approved_by": actor,
-                    "blockers": overridden,
+
+    def attempt(pin: VersionPin) -> TransitionView:
+        with app.uow() as uow:
+            session = uow.session
+            project = find_project(session, ref)
+            pin.check(project.version)
+            override = session.get(OverrideRow, override_id)
+            if override is None or override.project_id != project.id:
+                raise NotFound("override", f"#{override_id} of project {project_ref(project)}")
+            if override.status != "pending":
+                raise BadInput(f"override #{override_id} is already {override.status}")
+            if override.requested_by == actor:
+                raise PermissionDenied(
+                    f"override #{override_id} was requested by {actor}; four eyes: "
+                    "a different person must approve it"
+                )
+            if override.from_state != project.state:
+                raise ConflictError(
+                    f"override #{override_id} was asked from stage '{override.from_state}' but the "
+                    f"project is now in '{project.state}'; request a new override"
+                )
+            if not is_current(override, project):
+                raise ConflictError(
+                    f"override #{override_id} was asked before the project last entered "
+                    f"'{project.state}'; request a new override"
+                )
+            compiled = app.catalog.get(project.workflow_name, project.workflow_version)
+            snapshot = load_snapshot(session, project)
+            context = evaluation_context(now, project.client.timezone)
+            option = assess_trigger(compiled.definition, snapshot, context, override.trigger)
+            overridden = [b.message.en for b in option.blockers]
+            source = project.state
+            dest = compiled.fire(source, override.trigger, permitted=True)
+            assert dest is not None
+            project.state, project.state_entered_at, project.updated_at = dest, now, now
+            override.status, override.approved_by, override.approved_at = "applied", actor, now
+            uow.flush()
+            append_event(
+                session,
+                occurred_at=now,
+                actor=actor,
+                type="state_changed",
+                client_id=project.client_id,
+                project_id=project.id,
+                payload={
+                    "trigger": override.trigger,
+                    "from": source,
+                    "to": dest,
+                    "override": {
+                        "id": override.id,
+                        "reason": override.reason,
+                        "requested_by": override.requested_by,
+                        "approved_by": actor,
+                        "blockers": overridden,
+                    },
                 },
-            },
-        )
-        uow.commit()
-        with bound_project(project, actor):
-            _log.warning("override_applied", override=override.id, source=source, dest=dest)
-        return TransitionView(
-            project=project_ref(project),
-            trigger=override.trigger,
-            from_state=source,
-            to_state=dest,
-            to_title=compiled.definition.state(dest).title.in_(lang),
-            version=project.version,
-            override_id=override.id,
-            overridden_blockers=[b.message.in_(lang) for b in option.blockers],
-        )
+            )
+            uow.commit()
+            with bound_project(project, actor):
+                _log.warning("override_applied", override=override.id, source=source, dest=dest)
+            return TransitionView(
+                project=project_ref(project),
+                trigger=override.trigger,
+                from_state=source,
+                to_state=dest,
+                to_title=compiled.definition.state(dest).title.in_(lang),
+                version=project.version,
+                override_id=override.id,
+                overridden_blockers=[b.message.in_(lang) for b in option.blockers],
+            )
+
+    return retry_on_conflict(attempt)
 
 
 def list_overrides(app: App, *, ref: str) -> list[OverrideView]:
@@ -165,4 +207,10 @@ def list_overrides(app: App, *, ref: str) -> list[OverrideView]:
         rows = uow.session.scalars(
             select(OverrideRow).where(OverrideRow.project_id == project.id).order_by(OverrideRow.id)
         ).all()
-        return [override_view(o, project_ref(project)) for o in rows]
+        return [
+            override_view(o, project_ref(project), stale=not _still_open(o, project)) for o in rows
+        ]
+
+
+def _still_open(override: OverrideRow, project: ProjectRow) -> bool:
+    return override.status != "pending" or is_current(override, project)

@@ -14,6 +14,7 @@ from isms_flow.services.clients import check_key
 from isms_flow.services.lookup import find_client, find_project, project_ref
 from isms_flow.services.overrides import pending_overrides
 from isms_flow.services.rendering import project_view, status_view
+from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.snapshots import (
     bound_project,
     evaluation_context,
@@ -67,51 +68,55 @@ def create_project(
     compiled = app.catalog.get(workflow, workflow_version)
     definition = compiled.definition
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        client = find_client(session, client_key)
-        exists = select(ProjectRow.id).where(
-            ProjectRow.client_id == client.id, ProjectRow.key == key
-        )
-        if session.scalars(exists).first():
-            raise BadInput(f"project '{client_key}/{key}' already exists")
-        project = ProjectRow(
-            client=client,
-            key=key,
-            title=title.strip(),
-            workflow_name=definition.name,
-            workflow_version=definition.version,
-            workflow_digest=compiled.digest,
-            state=definition.initial,
-            state_entered_at=now,
-            scope_whole=whole,
-            scope_units=units,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(project)
-        uow.flush()
-        append_event(
-            session,
-            occurred_at=now,
-            actor=actor,
-            type="project_created",
-            client_id=client.id,
-            project_id=project.id,
-            payload={
-                "key": key,
-                "title": project.title,
-                "workflow": definition.name,
-                "workflow_version": definition.version,
-                "workflow_digest": compiled.digest,
-                "state": definition.initial,
-                "scope": {"whole_organization": whole, "units": units},
-            },
-        )
-        uow.commit()
-        with bound_project(project, actor):
-            _log.info("project_created", workflow=definition.name, version=definition.version)
-        return project_view(project, definition, lang)
+
+    def attempt(pin: VersionPin) -> ProjectView:
+        with app.uow() as uow:
+            session = uow.session
+            client = find_client(session, client_key)
+            exists = select(ProjectRow.id).where(
+                ProjectRow.client_id == client.id, ProjectRow.key == key
+            )
+            if session.scalars(exists).first():
+                raise BadInput(f"project '{client_key}/{key}' already exists")
+            project = ProjectRow(
+                client=client,
+                key=key,
+                title=title.strip(),
+                workflow_name=definition.name,
+                workflow_version=definition.version,
+                workflow_digest=compiled.digest,
+                state=definition.initial,
+                state_entered_at=now,
+                scope_whole=whole,
+                scope_units=units,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(project)
+            uow.flush()
+            append_event(
+                session,
+                occurred_at=now,
+                actor=actor,
+                type="project_created",
+                client_id=client.id,
+                project_id=project.id,
+                payload={
+                    "key": key,
+                    "title": project.title,
+                    "workflow": definition.name,
+                    "workflow_version": definition.version,
+                    "workflow_digest": compiled.digest,
+                    "state": definition.initial,
+                    "scope": {"whole_organization": whole, "units": units},
+                },
+            )
+            uow.commit()
+            with bound_project(project, actor):
+                _log.info("project_created", workflow=definition.name, version=definition.version)
+            return project_view(project, definition, lang)
+
+    return retry_on_conflict(attempt)
 
 
 def list_projects(
@@ -136,27 +141,34 @@ def set_scope(
     if scope_whole is None:
         raise BadInput("give --whole or at least one --unit")
     now = app.clock.now()
-    with app.uow() as uow:
-        project = find_project(uow.session, ref)
-        previous = {"whole_organization": project.scope_whole, "units": list(project.scope_units)}
-        project.scope_whole, project.scope_units = scope_whole, scope_units
-        project.updated_at = now
-        uow.flush()
-        append_event(
-            uow.session,
-            occurred_at=now,
-            actor=actor,
-            type="scope_set",
-            client_id=project.client_id,
-            project_id=project.id,
-            payload={
-                "previous": previous,
-                "scope": {"whole_organization": scope_whole, "units": scope_units},
-            },
-        )
-        uow.commit()
-        definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
-        return project_view(project, definition, lang)
+
+    def attempt(pin: VersionPin) -> ProjectView:
+        with app.uow() as uow:
+            project = find_project(uow.session, ref)
+            previous = {
+                "whole_organization": project.scope_whole,
+                "units": list(project.scope_units),
+            }
+            project.scope_whole, project.scope_units = scope_whole, scope_units
+            project.updated_at = now
+            uow.flush()
+            append_event(
+                uow.session,
+                occurred_at=now,
+                actor=actor,
+                type="scope_set",
+                client_id=project.client_id,
+                project_id=project.id,
+                payload={
+                    "previous": previous,
+                    "scope": {"whole_organization": scope_whole, "units": scope_units},
+                },
+            )
+            uow.commit()
+            definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
+            return project_view(project, definition, lang)
+
+    return retry_on_conflict(attempt)
 
 
 def project_status(app: App, *, ref: str, lang: Language = "en") -> StatusView:
@@ -164,13 +176,18 @@ def project_status(app: App, *, ref: str, lang: Language = "en") -> StatusView:
     now = app.clock.now()
     with app.uow() as uow:
         project = find_project(uow.session, ref)
-        definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
+        compiled = app.catalog.get(project.workflow_name, project.workflow_version)
+        definition = compiled.definition
         snapshot = load_snapshot(uow.session, project)
         report = assess_stage(
             definition, snapshot, evaluation_context(now, project.client.timezone)
         )
         overrides = pending_overrides(uow.session, project)
-        return status_view(project, definition, report, overrides, lang)
+        view = status_view(project, definition, report, overrides, lang)
+        # Same name and version but other bytes: the rules changed under a pinned project.
+        return view.model_copy(
+            update={"workflow_file_changed": compiled.digest != project.workflow_digest}
+        )
 
 
 def fire_trigger(
@@ -178,42 +195,50 @@ def fire_trigger(
 ) -> TransitionView:
     """Fire a trigger if its guard finds no blockers; otherwise change nothing and say why."""
     now = app.clock.now()
-    with app.uow() as uow:
-        session = uow.session
-        project = find_project(session, ref)
-        compiled = app.catalog.get(project.workflow_name, project.workflow_version)
-        definition = compiled.definition
-        with bound_project(project, actor):
-            snapshot = load_snapshot(session, project)
-            context = evaluation_context(now, project.client.timezone)
-            option = assess_trigger(definition, snapshot, context, trigger)
-            if option.blockers:
-                reasons = [b.message.in_(lang) for b in option.blockers]
-                _log.info(
-                    "trigger_blocked", trigger=trigger, state=project.state, blockers=len(reasons)
+
+    def attempt(pin: VersionPin) -> TransitionView:
+        with app.uow() as uow:
+            session = uow.session
+            project = find_project(session, ref)
+            pin.check(project.version)
+            compiled = app.catalog.get(project.workflow_name, project.workflow_version)
+            definition = compiled.definition
+            with bound_project(project, actor):
+                snapshot = load_snapshot(session, project)
+                context = evaluation_context(now, project.client.timezone)
+                option = assess_trigger(definition, snapshot, context, trigger)
+                if option.blockers:
+                    reasons = [b.message.in_(lang) for b in option.blockers]
+                    _log.info(
+                        "trigger_blocked",
+                        trigger=trigger,
+                        state=project.state,
+                        blockers=len(reasons),
+                    )
+                    raise GuardBlocked(trigger, project.state, reasons)
+                source = project.state
+                dest = compiled.fire(source, trigger, permitted=True)
+                assert dest is not None  # permitted fires always move
+                project.state, project.state_entered_at, project.updated_at = dest, now, now
+                uow.flush()
+                append_event(
+                    session,
+                    occurred_at=now,
+                    actor=actor,
+                    type="state_changed",
+                    client_id=project.client_id,
+                    project_id=project.id,
+                    payload={"trigger": trigger, "from": source, "to": dest, "override": None},
                 )
-                raise GuardBlocked(trigger, project.state, reasons)
-            source = project.state
-            dest = compiled.fire(source, trigger, permitted=True)
-            assert dest is not None  # permitted fires always move
-            project.state, project.state_entered_at, project.updated_at = dest, now, now
-            uow.flush()
-            append_event(
-                session,
-                occurred_at=now,
-                actor=actor,
-                type="state_changed",
-                client_id=project.client_id,
-                project_id=project.id,
-                payload={"trigger": trigger, "from": source, "to": dest, "override": None},
+                uow.commit()
+                _log.info("state_changed", trigger=trigger, source=source, dest=dest)
+            return TransitionView(
+                project=project_ref(project),
+                trigger=trigger,
+                from_state=source,
+                to_state=dest,
+                to_title=definition.state(dest).title.in_(lang),
+                version=project.version,
             )
-            uow.commit()
-            _log.info("state_changed", trigger=trigger, source=source, dest=dest)
-        return TransitionView(
-            project=project_ref(project),
-            trigger=trigger,
-            from_state=source,
-            to_state=dest,
-            to_title=definition.state(dest).title.in_(lang),
-            version=project.version,
-        )
+
+    return retry_on_conflict(attempt)

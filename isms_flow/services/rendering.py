@@ -42,8 +42,8 @@ def project_view(
     )
 
 
-def override_view(override: OverrideRow, ref: str) -> OverrideView:
-    """An override row."""
+def override_view(override: OverrideRow, ref: str, *, stale: bool = False) -> OverrideView:
+    """An override row; a pending one whose stage visit has ended is shown as stale."""
     return OverrideView(
         id=override.id,
         project=ref,
@@ -51,7 +51,7 @@ def override_view(override: OverrideRow, ref: str) -> OverrideView:
         from_state=override.from_state,
         reason=override.reason,
         blockers=list(override.blockers),
-        status=override.status,
+        status="stale" if stale else override.status,
         requested_by=override.requested_by,
         requested_at=override.requested_at,
         approved_by=override.approved_by,

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session
 
-from isms_flow.store.models import EvidenceDocumentRow, EvidenceVersionRow, ProjectRow
+from isms_flow.store.models import (
+    EvidenceApprovalRow,
+    EvidenceDocumentRow,
+    EvidenceVersionRow,
+    ProjectRow,
+)
 from isms_flow.workflow.snapshot import (
     Approval,
     EvaluationContext,
@@ -30,35 +36,53 @@ def scope_of(project: ProjectRow) -> Scope | None:
     return Scope(whole_organization=project.scope_whole, units=tuple(project.scope_units or ()))
 
 
+# Built once: one row per (current version, approval), no ORM objects. Approvals come in id
+# order, as the `approvals` relationship orders them.
+_CURRENT_EVIDENCE = (
+    select(
+        EvidenceDocumentRow.id,
+        EvidenceDocumentRow.kind,
+        EvidenceDocumentRow.name,
+        EvidenceVersionRow.version,
+        EvidenceVersionRow.uploaded_at,
+        EvidenceVersionRow.effective_date,
+        EvidenceVersionRow.valid_until,
+        EvidenceApprovalRow.approved_by,
+        EvidenceApprovalRow.role,
+        EvidenceApprovalRow.approved_at,
+    )
+    .join(
+        EvidenceVersionRow,
+        and_(
+            EvidenceVersionRow.document_id == EvidenceDocumentRow.id,
+            EvidenceVersionRow.version == EvidenceDocumentRow.current_version,
+        ),
+    )
+    .outerjoin(EvidenceApprovalRow, EvidenceApprovalRow.version_id == EvidenceVersionRow.id)
+    .where(EvidenceDocumentRow.project_id == bindparam("project_id"))
+    .order_by(EvidenceDocumentRow.id, EvidenceApprovalRow.id)
+)
+
+
 def load_snapshot(session: Session, project: ProjectRow) -> ProjectSnapshot:
     """Current evidence versions with their approvals, the scope and the state."""
-    rows = session.execute(
-        select(EvidenceDocumentRow, EvidenceVersionRow)
-        .join(
-            EvidenceVersionRow,
-            and_(
-                EvidenceVersionRow.document_id == EvidenceDocumentRow.id,
-                EvidenceVersionRow.version == EvidenceDocumentRow.current_version,
-            ),
-        )
-        .where(EvidenceDocumentRow.project_id == project.id)
-        .options(selectinload(EvidenceVersionRow.approvals))
-        .order_by(EvidenceDocumentRow.id)
-    ).all()
+    documents: dict[int, tuple[Any, list[Approval]]] = {}
+    for row in session.execute(_CURRENT_EVIDENCE, {"project_id": project.id}):
+        entry = documents.setdefault(row.id, (row, []))
+        if row.approved_by is not None:
+            entry[1].append(Approval(by=row.approved_by, role=row.role, at=row.approved_at))
     facts = tuple(
         EvidenceFact(
-            document_id=document.id,
-            kind=document.kind,
-            name=document.name,
-            version=version.version,
-            uploaded_at=version.uploaded_at,
-            effective_date=version.effective_date,
-            valid_until=version.valid_until,
-            approvals=tuple(
-                Approval(by=a.approved_by, role=a.role, at=a.approved_at) for a in version.approvals
-            ),
+            document_id=row.id,
+            kind=row.kind,
+            name=row.name,
+            version=row.version,
+            uploaded_at=row.uploaded_at,
+            effective_date=row.effective_date,
+            valid_until=row.valid_until,
+            approvals=tuple(approvals),
         )
-        for document, version in rows
+        for row, approvals in documents.values()
     )
     return ProjectSnapshot(state=project.state, scope=scope_of(project), evidence=facts)
 

@@ -102,6 +102,7 @@ class StatusView(_View):
     checklist: list[CheckView]
     triggers: list[TriggerView]
     pending_overrides: list[OverrideView]
+    workflow_file_changed: bool = False
 
 
 class TransitionView(_View):

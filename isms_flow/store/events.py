@@ -70,6 +70,10 @@ def _row_hash(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+_LAST_EVENT = select(EventRow.seq, EventRow.hash).order_by(EventRow.seq.desc()).limit(1)
+"""The head of the chain (built once: building a statement costs more than running it)."""
+
+
 def append_event(
     session: Session,
     *,
@@ -81,9 +85,7 @@ def append_event(
     project_id: int | None = None,
 ) -> EventRow:
     """Add the next event to the session (committed with the caller's transaction)."""
-    last = session.execute(
-        select(EventRow.seq, EventRow.hash).order_by(EventRow.seq.desc()).limit(1)
-    ).first()
+    last = session.execute(_LAST_EVENT).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     # Microsecond precision is what every database keeps; hash exactly what is stored.
     occurred_at = ensure_utc(occurred_at)

@@ -53,6 +53,11 @@ def load_workflow_file(path: Path) -> LoadedWorkflow:
 def load_workflow_text(text: str, *, source: str) -> WorkflowDefinition:
     """Validate workflow YAML text; `source` names it in messages."""
     document = _parse_yaml(text, source)
+    tagged = _tag_problems(document, ())
+    if tagged:
+        raise WorkflowDefinitionError(
+            [_format(source, document, loc, message) for loc, message in tagged]
+        )
     if not isinstance(document, CommentedMap):
         raise WorkflowDefinitionError([f"{source}:1:1: the file must be a mapping of fields"])
     try:
@@ -61,7 +66,7 @@ def load_workflow_text(text: str, *, source: str) -> WorkflowDefinition:
         raise WorkflowDefinitionError(
             [
                 _format(source, document, tuple(item["loc"]), _message(item))
-                for item in error.errors(include_url=False)
+                for item in _reported(error.errors(include_url=False))
             ]
         ) from None
     problems = graph_problems(definition)
@@ -85,6 +90,22 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise WorkflowDefinitionError([f"{source}: YAML: {_one_line(str(error))}"]) from None
 
 
+def _tag_problems(node: Any, loc: Location) -> list[tuple[Location, str]]:
+    """Every explicit YAML tag (`!!python/...`): refused, or a tagged mapping would pass as data."""
+    problems: list[tuple[Location, str]] = []
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag:
+        shown = str(tag).replace("tag:yaml.org,2002:", "!!", 1)
+        problems.append((loc, f"YAML tag '{shown}' is not allowed: a workflow file is plain data"))
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            problems += _tag_problems(value, (*loc, key))
+    elif isinstance(node, CommentedSeq):
+        for index, item in enumerate(node):
+            problems += _tag_problems(item, (*loc, index))
+    return problems
+
+
 def _plain(node: Any) -> Any:
     """Turn ruamel's commented containers into dicts and lists for pydantic."""
     if isinstance(node, CommentedMap):
@@ -92,6 +113,19 @@ def _plain(node: Any) -> Any:
     if isinstance(node, CommentedSeq):
         return [_plain(item) for item in node]
     return node
+
+
+def _reported(errors: list[Any]) -> list[Any]:
+    """Drop pydantic's "tuple too short" when it only counts items already reported invalid."""
+    locs = [tuple(item["loc"]) for item in errors]
+    return [
+        item
+        for item in errors
+        if item["type"] != "too_short"
+        or not any(
+            len(loc) > len(item["loc"]) and loc[: len(item["loc"])] == item["loc"] for loc in locs
+        )
+    ]
 
 
 def _message(item: Any) -> str:

@@ -86,8 +86,9 @@ def test_instants_come_back_as_the_same_utc_instant_on_postgresql(pg_app: App) -
     tokyo_morning = datetime(2026, 4, 1, 9, 0, tzinfo=timezone(timedelta(hours=9)))
     with pg_app.uow() as uow:
         uow.session.add(
-            ClientRow(key="tz", name="TZ", timezone="Asia/Tokyo", language="ja",
-                      created_at=tokyo_morning)
+            ClientRow(
+                key="tz", name="TZ", timezone="Asia/Tokyo", language="ja", created_at=tokyo_morning
+            )
         )
         uow.commit()
     with pg_app.uow() as uow:
@@ -97,14 +98,16 @@ def test_instants_come_back_as_the_same_utc_instant_on_postgresql(pg_app: App) -
 
 
 def test_of_two_concurrent_advances_on_postgresql_exactly_one_wins(
-    pg_app: App, pg_url: str, tmp_path: Path, clock: FrozenClock, make_file  # type: ignore[no-untyped-def]
+    pg_app: App,
+    pg_url: str,
+    tmp_path: Path,
+    clock: FrozenClock,
+    make_file,  # type: ignore[no-untyped-def]
 ) -> None:
     clients.add_client(pg_app, key="acme", name="ACME", actor="consultant")
     projects.create_project(pg_app, client_key="acme", key="isms", title="ISMS", actor="pm")
     _ready_to_leave_policy(pg_app, make_file, "acme/isms")
-    second = bootstrap(
-        Settings(data_dir=tmp_path, database_url=pg_url, actor="other"), clock=clock
-    )
+    second = bootstrap(Settings(data_dir=tmp_path, database_url=pg_url, actor="other"), clock=clock)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
