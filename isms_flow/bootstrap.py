@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import isms_flow.store.tables  # noqa: F401 - the register tables join the ORM mapping
 from isms_flow.clock import Clock, SystemClock
 from isms_flow.config import Settings
 from isms_flow.store.db import make_engine, make_session_factory

@@ -19,6 +19,7 @@ from isms_flow.bootstrap import App
 from isms_flow.errors import GuardBlocked
 from isms_flow.i18n import Language
 from isms_flow.services import clients, evidence, projects
+from isms_flow.services.registers import demo_fillers
 from isms_flow.store.models import ClientRow, ProjectRow
 from isms_flow.workflow.requirements.evidence import EvidenceRequirement
 from isms_flow.workflow.requirements.scope import ScopeRequirement
@@ -129,6 +130,8 @@ def _satisfy(app: App, ref: str, folder: Path, lang: Language) -> Iterator[DemoS
             yield DemoStep("scope", f"scope recorded: {view.scope}")
         elif isinstance(requirement, EvidenceRequirement):
             yield from _provide(app, ref, folder, requirement, lang)
+        elif requirement.type_key in demo_fillers():
+            yield from demo_fillers()[requirement.type_key](app, ref, requirement, folder, lang)
 
 
 def _provide(

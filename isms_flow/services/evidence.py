@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import difflib
 import mimetypes
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import structlog
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import flag_modified
 
 from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput, NotFound
 from isms_flow.i18n import Language
+from isms_flow.services.changes import touch_project
 from isms_flow.services.lookup import find_project, project_ref
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.snapshots import bound_project, evaluation_context
@@ -118,7 +118,7 @@ def add_evidence(
             )
             session.add(version)
             document.current_version = number
-            _touch(project, now)
+            touch_project(project, now)
             uow.flush()
             append_event(
                 session,
@@ -183,7 +183,7 @@ def approve_evidence(
                 version_id=row.id, approved_by=actor, role=role, approved_at=now, note=note
             )
             session.add(approval)
-            _touch(project, now)
+            touch_project(project, now)
             uow.flush()
             append_event(
                 session,
@@ -227,7 +227,7 @@ def restore_evidence(
                 raise BadInput(f"v{version} of '{document.name}' is already the current version")
             previous = document.current_version
             document.current_version = row.version
-            _touch(project, now)
+            touch_project(project, now)
             uow.flush()
             append_event(
                 session,
@@ -357,15 +357,6 @@ def _version(session: Session, document: EvidenceDocumentRow, number: int) -> Ev
     if row is None:
         raise NotFound("version", f"v{number} of evidence #{document.id} '{document.name}'")
     return row
-
-
-def _touch(project: ProjectRow, now: datetime) -> None:
-    # Bumps the project's version: an advance evaluated on evidence that changed meanwhile
-    # fails as a conflict instead of passing on a stale picture.
-    project.updated_at = now
-    # Flag it even when `now` equals the stored value (a frozen clock, two changes within one
-    # clock tick): an unchanged value is not written, and then the version would not move.
-    flag_modified(project, "updated_at")
 
 
 def _view(

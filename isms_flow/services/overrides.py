@@ -18,7 +18,7 @@ from isms_flow.services.snapshots import bound_project, evaluation_context, load
 from isms_flow.services.views import OverrideView, TransitionView
 from isms_flow.store.events import append_event
 from isms_flow.store.models import OverrideRow, ProjectRow
-from isms_flow.workflow.engine import assess_trigger
+from isms_flow.workflow.engine import assess_trigger, parts_read
 
 __all__ = [
     "approve_override",
@@ -74,7 +74,7 @@ def request_override(
             session = uow.session
             project = find_project(session, ref)
             definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
-            snapshot = load_snapshot(session, project)
+            snapshot = load_snapshot(session, project, parts_read(definition, project.state))
             context = evaluation_context(now, project.client.timezone)
             option = assess_trigger(definition, snapshot, context, trigger)
             if option.open:
@@ -153,7 +153,8 @@ def approve_override(
                     f"'{project.state}'; request a new override"
                 )
             compiled = app.catalog.get(project.workflow_name, project.workflow_version)
-            snapshot = load_snapshot(session, project)
+            parts = parts_read(compiled.definition, project.state)
+            snapshot = load_snapshot(session, project, parts)
             context = evaluation_context(now, project.client.timezone)
             option = assess_trigger(compiled.definition, snapshot, context, override.trigger)
             overridden = [b.message.en for b in option.blockers]

@@ -23,7 +23,7 @@ from isms_flow.services.snapshots import (
 from isms_flow.services.views import ProjectView, StatusView, TransitionView
 from isms_flow.store.events import append_event
 from isms_flow.store.models import ClientRow, ProjectRow
-from isms_flow.workflow.engine import assess_stage, assess_trigger
+from isms_flow.workflow.engine import assess_stage, assess_trigger, parts_read
 
 __all__ = [
     "create_project",
@@ -178,7 +178,7 @@ def project_status(app: App, *, ref: str, lang: Language = "en") -> StatusView:
         project = find_project(uow.session, ref)
         compiled = app.catalog.get(project.workflow_name, project.workflow_version)
         definition = compiled.definition
-        snapshot = load_snapshot(uow.session, project)
+        snapshot = load_snapshot(uow.session, project, parts_read(definition, project.state))
         report = assess_stage(
             definition, snapshot, evaluation_context(now, project.client.timezone)
         )
@@ -204,7 +204,7 @@ def fire_trigger(
             compiled = app.catalog.get(project.workflow_name, project.workflow_version)
             definition = compiled.definition
             with bound_project(project, actor):
-                snapshot = load_snapshot(session, project)
+                snapshot = load_snapshot(session, project, parts_read(definition, project.state))
                 context = evaluation_context(now, project.client.timezone)
                 option = assess_trigger(definition, snapshot, context, trigger)
                 if option.blockers:

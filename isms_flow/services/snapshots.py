@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ import structlog
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from isms_flow.services.registers import PartLoader, part_loaders
 from isms_flow.store.models import (
     EvidenceApprovalRow,
     EvidenceDocumentRow,
@@ -64,8 +65,11 @@ _CURRENT_EVIDENCE = (
 )
 
 
-def load_snapshot(session: Session, project: ProjectRow) -> ProjectSnapshot:
-    """Current evidence versions with their approvals, the scope and the state."""
+def load_snapshot(
+    session: Session, project: ProjectRow, parts: Iterable[str] = ()
+) -> ProjectSnapshot:
+    """Current evidence versions with their approvals, the scope, the state, and the register
+    `parts` the stage's requirements read (see `workflow.engine.parts_read`)."""
     documents: dict[int, tuple[Any, list[Approval]]] = {}
     for row in session.execute(_CURRENT_EVIDENCE, {"project_id": project.id}):
         entry = documents.setdefault(row.id, (row, []))
@@ -84,7 +88,18 @@ def load_snapshot(session: Session, project: ProjectRow) -> ProjectSnapshot:
         )
         for row, approvals in documents.values()
     )
-    return ProjectSnapshot(state=project.state, scope=scope_of(project), evidence=facts)
+    registers = {part: _part_loader(part)(session, project) for part in sorted(set(parts))}
+    return ProjectSnapshot(
+        state=project.state, scope=scope_of(project), evidence=facts, registers=registers
+    )
+
+
+def _part_loader(part: str) -> PartLoader:
+    loaders = part_loaders()
+    if part not in loaders:
+        known = ", ".join(sorted(loaders)) or "none"
+        raise LookupError(f"no loader for register part '{part}' (known: {known})")
+    return loaders[part]
 
 
 def evaluation_context(now: datetime, timezone: str) -> EvaluationContext:

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-__all__ = ["alembic_config", "current_revision", "head_revision", "upgrade_to_head"]
+__all__ = ["alembic_config", "current_revisions", "head_revisions", "upgrade_to_head"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -22,23 +22,23 @@ def alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str | None:
-    """The newest revision shipped with this version."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    """The newest revisions shipped with this version (one per branch of the history)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None when empty)."""
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """The revisions the database is at (empty when it has no schema yet)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 def upgrade_to_head(engine: Engine) -> bool:
     """Upgrade when behind; return True when a migration ran."""
-    if current_revision(engine) == head_revision():
+    if current_revisions(engine) == head_revisions():
         return False
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
     return True

@@ -10,7 +10,7 @@ from isms_flow.workflow.requirements import Blocker, RequirementResult
 from isms_flow.workflow.schema import StateDefinition, TransitionDefinition, WorkflowDefinition
 from isms_flow.workflow.snapshot import EvaluationContext, ProjectSnapshot
 
-__all__ = ["StageReport", "TriggerOption", "assess_stage", "assess_trigger"]
+__all__ = ["StageReport", "TriggerOption", "assess_stage", "assess_trigger", "parts_read"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,15 @@ class StageReport:
     state: StateDefinition
     checklist: tuple[RequirementResult, ...]
     options: tuple[TriggerOption, ...]
+
+
+def parts_read(definition: WorkflowDefinition, state: str) -> frozenset[str]:
+    """Register parts the requirements of `state` and of its triggers read."""
+    requirements = [
+        *definition.state(state).requires,
+        *(r for t in definition.transitions_from(state) for r in t.requires),
+    ]
+    return frozenset(part for r in requirements for part in r.reads)
 
 
 def assess_stage(

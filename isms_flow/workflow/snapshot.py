@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
+
+T = TypeVar("T")
 
 __all__ = ["Approval", "EvaluationContext", "EvidenceFact", "ProjectSnapshot", "Scope"]
 
@@ -50,15 +54,30 @@ class Scope:
 
 @dataclass(frozen=True)
 class ProjectSnapshot:
-    """Everything a guard may look at; built by a service, read by pure functions."""
+    """Everything a guard may look at; built by a service, read by pure functions.
+
+    `registers` holds the parts of the ISMS registers the evaluated requirements declared
+    they read (`Requirement.reads`), keyed by part name; other parts are not loaded.
+    """
 
     state: str
     scope: Scope | None = None
     evidence: tuple[EvidenceFact, ...] = field(default_factory=tuple)
+    registers: Mapping[str, object] = field(default_factory=dict)
 
     def evidence_of(self, kind: str) -> tuple[EvidenceFact, ...]:
         """Return the current versions of every document of `kind`."""
         return tuple(fact for fact in self.evidence if fact.kind == kind)
+
+    def register(self, part: str, expected: type[T]) -> T:
+        """The loaded register part `part`; a missing one is a programming error, said plainly."""
+        value = self.registers.get(part)
+        if not isinstance(value, expected):
+            raise LookupError(
+                f"register part '{part}' was not loaded into the snapshot; declare it in the "
+                "requirement type's `reads`"
+            )
+        return value
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import isms_flow.store.tables  # noqa: F401 - registers the register tables on Base
 from isms_flow.store.models import Base
 
 connection = context.config.attributes.get("connection")

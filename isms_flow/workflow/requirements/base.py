@@ -11,6 +11,8 @@ its arguments. `label(vocab)` names the requirement in both languages for checkl
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -73,6 +75,9 @@ class Requirement(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     type_key: ClassVar[str]
+    reads: ClassVar[frozenset[str]] = frozenset()
+    """Register parts (see ProjectSnapshot.registers) the service must load for this type."""
+
     title: LocalizedText | None = None
 
     def label(self, vocab: Vocabulary) -> LocalizedText:
@@ -139,6 +144,19 @@ def parse_requirement(raw: Any) -> Requirement:
         raise ValueError(f"{type_keys[0]} requirement: {where}: {first_error['msg']}") from None
 
 
+_TYPE_PACKAGES = ("isms_flow.workflow.requirements", "isms_flow.isms.requirements")
+
+
 def _load_builtin_types() -> None:
-    # Imported lazily so the registry is complete without import-time side effects elsewhere.
-    from isms_flow.workflow.requirements import evidence, scope  # noqa: F401
+    # Imported on first use, so the registry is complete without import-time side effects:
+    # every module of these packages registers its types.
+    if _LOADED:
+        return
+    for package_name in _TYPE_PACKAGES:
+        package = importlib.import_module(package_name)
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package_name}.{module.name}")
+    _LOADED.append(True)
+
+
+_LOADED: list[bool] = []
