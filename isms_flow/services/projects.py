@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from isms_flow.bootstrap import App
-from isms_flow.errors import BadInput, GuardBlocked
+from isms_flow.errors import BadInput, ConflictError, GuardBlocked
 from isms_flow.i18n import Language
 from isms_flow.services.clients import check_key
-from isms_flow.services.lookup import find_client, find_project, project_ref
+from isms_flow.services.lookup import find_client, find_project, find_project_facts
 from isms_flow.services.overrides import pending_overrides
 from isms_flow.services.rendering import project_view, status_view
 from isms_flow.services.retry import VersionPin, retry_on_conflict
@@ -23,6 +23,7 @@ from isms_flow.services.snapshots import (
 from isms_flow.services.views import ProjectView, StatusView, TransitionView
 from isms_flow.store.events import append_event
 from isms_flow.store.models import ClientRow, ProjectRow
+from isms_flow.store.unit_of_work import CONFLICT_TEXT
 from isms_flow.workflow.engine import assess_stage, assess_trigger, parts_read
 
 __all__ = [
@@ -34,6 +35,21 @@ __all__ = [
 ]
 
 _log = structlog.get_logger(__name__)
+
+# Optimistic concurrency by hand on the hot path: the UPDATE matches only the version read.
+_MOVE_PROJECT = (
+    update(ProjectRow)
+    .where(
+        ProjectRow.id == bindparam("project_id"),
+        ProjectRow.version == bindparam("expected_version"),
+    )
+    .values(
+        state=bindparam("dest"),
+        version=bindparam("next_version"),
+        state_entered_at=bindparam("moved_at"),
+        updated_at=bindparam("moved_at"),
+    )
+)
 
 
 def _scope_fields(whole: bool, units: Sequence[str]) -> tuple[bool | None, list[str]]:
@@ -199,13 +215,14 @@ def fire_trigger(
     def attempt(pin: VersionPin) -> TransitionView:
         with app.uow() as uow:
             session = uow.session
-            project = find_project(session, ref)
+            # The hot path reads and writes plain columns: no ORM objects to build or flush.
+            project = find_project_facts(session, ref)
             pin.check(project.version)
             compiled = app.catalog.get(project.workflow_name, project.workflow_version)
             definition = compiled.definition
             with bound_project(project, actor):
                 snapshot = load_snapshot(session, project, parts_read(definition, project.state))
-                context = evaluation_context(now, project.client.timezone)
+                context = evaluation_context(now, project.timezone)
                 option = assess_trigger(definition, snapshot, context, trigger)
                 if option.blockers:
                     reasons = [b.message.in_(lang) for b in option.blockers]
@@ -219,8 +236,18 @@ def fire_trigger(
                 source = project.state
                 dest = compiled.fire(source, trigger, permitted=True)
                 assert dest is not None  # permitted fires always move
-                project.state, project.state_entered_at, project.updated_at = dest, now, now
-                uow.flush()
+                moved = uow.execute_write(
+                    _MOVE_PROJECT,
+                    {
+                        "project_id": project.id,
+                        "expected_version": project.version,
+                        "next_version": project.version + 1,
+                        "dest": dest,
+                        "moved_at": now,
+                    },
+                )
+                if moved.rowcount != 1:  # another writer moved it since we read it
+                    raise ConflictError(f"the project was {CONFLICT_TEXT}")
                 append_event(
                     session,
                     occurred_at=now,
@@ -233,12 +260,12 @@ def fire_trigger(
                 uow.commit()
                 _log.info("state_changed", trigger=trigger, source=source, dest=dest)
             return TransitionView(
-                project=project_ref(project),
+                project=project.ref,
                 trigger=trigger,
                 from_state=source,
                 to_state=dest,
                 to_title=definition.state(dest).title.in_(lang),
-                version=project.version,
+                version=project.version + 1,
             )
 
     return retry_on_conflict(attempt)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from isms_flow.services.lookup import ProjectFacts
 from isms_flow.services.registers import PartLoader, part_loaders
 from isms_flow.store.models import (
     EvidenceApprovalRow,
@@ -27,10 +28,23 @@ from isms_flow.workflow.snapshot import (
     Scope,
 )
 
-__all__ = ["bound_project", "evaluation_context", "load_snapshot", "scope_of"]
+__all__ = ["ProjectLike", "bound_project", "evaluation_context", "load_snapshot", "scope_of"]
 
 
-def scope_of(project: ProjectRow) -> Scope | None:
+class ProjectLike(Protocol):
+    """What snapshot building reads of a project: a ProjectRow or lookup.ProjectFacts."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def scope_whole(self) -> bool | None: ...
+    @property
+    def scope_units(self) -> list[str]: ...
+
+
+def scope_of(project: ProjectLike) -> Scope | None:
     """The recorded scope, or None when none was recorded."""
     if project.scope_whole is None:
         return None
@@ -66,12 +80,13 @@ _CURRENT_EVIDENCE = (
 
 
 def load_snapshot(
-    session: Session, project: ProjectRow, parts: Iterable[str] = ()
+    session: Session, project: ProjectLike, parts: Iterable[str] = ()
 ) -> ProjectSnapshot:
     """Current evidence versions with their approvals, the scope, the state, and the register
     `parts` the stage's requirements read (see `workflow.engine.parts_read`)."""
     documents: dict[int, tuple[Any, list[Approval]]] = {}
-    for row in session.execute(_CURRENT_EVIDENCE, {"project_id": project.id}):
+    # Core on the session's connection: plain rows, no ORM layer in between.
+    for row in session.connection().execute(_CURRENT_EVIDENCE, {"project_id": project.id}):
         entry = documents.setdefault(row.id, (row, []))
         if row.approved_by is not None:
             entry[1].append(Approval(by=row.approved_by, role=row.role, at=row.approved_at))
@@ -108,9 +123,8 @@ def evaluation_context(now: datetime, timezone: str) -> EvaluationContext:
 
 
 @contextmanager
-def bound_project(project: ProjectRow, actor: str) -> Iterator[None]:
+def bound_project(project: ProjectRow | ProjectFacts, actor: str) -> Iterator[None]:
     """Bind client, project and actor to every log line inside the block."""
-    with structlog.contextvars.bound_contextvars(
-        client=project.client.key, project=project.key, actor=actor
-    ):
+    client = project.client_key if isinstance(project, ProjectFacts) else project.client.key
+    with structlog.contextvars.bound_contextvars(client=client, project=project.key, actor=actor):
         yield

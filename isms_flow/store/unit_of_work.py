@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
+from typing import Any
 
+from sqlalchemy import CursorResult, Executable
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from isms_flow.errors import ConflictError
 
-__all__ = ["UnitOfWork"]
+__all__ = ["CONFLICT_TEXT", "UnitOfWork", "conflicts_mapped"]
 
-_CONFLICT = "changed concurrently by someone else; nothing was saved — reload and try again"
+CONFLICT_TEXT = "changed concurrently by someone else; nothing was saved — reload and try again"
+_CONFLICT = CONFLICT_TEXT
 
 
 class UnitOfWork:
@@ -51,6 +55,12 @@ class UnitOfWork:
         with _conflicts_mapped():
             self.session.flush()
 
+    def execute_write(self, statement: Executable, params: Mapping[str, Any]) -> CursorResult[Any]:
+        """Run one write statement now; a lost race becomes a ConflictError."""
+        with _conflicts_mapped():
+            # Core on the session's connection (same transaction), without the ORM layer.
+            return self.session.connection().execute(statement, dict(params))
+
     def commit(self) -> None:
         """Commit; a lost race becomes a ConflictError and nothing is kept."""
         with _conflicts_mapped():
@@ -58,6 +68,8 @@ class UnitOfWork:
 
 
 class _conflicts_mapped:  # noqa: N801 - used as a context manager, reads like a phrase
+    """Turn a lost race (stale version, lock, duplicate key) into a ConflictError."""
+
     def __enter__(self) -> None:
         return None
 
@@ -82,3 +94,6 @@ class _conflicts_mapped:  # noqa: N801 - used as a context manager, reads like a
 def _is_lock_error(error: OperationalError) -> bool:
     text = str(error.orig).lower()
     return "locked" in text or "busy" in text or "could not serialize" in text
+
+
+conflicts_mapped = _conflicts_mapped

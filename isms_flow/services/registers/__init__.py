@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from isms_flow.i18n import Language
-from isms_flow.store.models import ProjectRow
 
 if TYPE_CHECKING:
     from isms_flow.bootstrap import App
@@ -34,7 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DemoFiller", "PartLoader", "demo_fillers", "part_loaders"]
 
-PartLoader = Callable[[Session, ProjectRow], object]
+PartLoader = Callable[[Session, Any], object]
+"""`(session, project) -> part`; `project` has at least `id`, `client_id`, `state` (a ProjectRow,
+or the plain `services.lookup.ProjectFacts` the transition path reads)."""
 DemoFiller = Callable[["App", str, "Requirement", Path, Language], Iterator["DemoStep"]]
 
 
