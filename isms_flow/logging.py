@@ -27,17 +27,21 @@ class _CurrentStderr:
 def configure_logging(level: str = "warning") -> None:
     """Configure structlog once per process; `client`, `project`, `actor` come from contextvars."""
     numeric = logging.getLevelName(level.upper())
-    renderer: structlog.typing.Processor = (
-        structlog.dev.ConsoleRenderer(colors=True)
+    renderers: list[structlog.typing.Processor] = (
+        [structlog.dev.ConsoleRenderer(colors=True)]
         if sys.stderr.isatty()
-        else structlog.processors.JSONRenderer(ensure_ascii=False)
+        # JSON drops `exc_info=True` unless the exception is turned into data first.
+        else [
+            structlog.processors.dict_tracebacks,
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ]
     )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
+            *renderers,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]

@@ -9,7 +9,21 @@ from typing import Annotated, NoReturn
 import structlog
 import typer
 
-from isms_flow.cli import audit, clients, demo, evidence, projects, workflows
+from isms_flow.cli import (
+    audit,
+    audits,
+    certificate,
+    clients,
+    demo,
+    evidence,
+    projects,
+    quotes,
+    review,
+    risks,
+    soa,
+    training,
+    workflows,
+)
 from isms_flow.cli.context import CliState
 from isms_flow.cli.output import err_console, print_json
 from isms_flow.errors import (
@@ -52,7 +66,14 @@ app.add_typer(clients.app, name="client")
 app.add_typer(projects.app, name="project")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(audit.app, name="audit")
+app.add_typer(audits.app, name="audits")
 app.add_typer(workflows.app, name="workflow")
+app.add_typer(training.app, name="training")
+app.add_typer(soa.app, name="soa")
+app.add_typer(risks.app, name="risks")
+app.add_typer(review.app, name="review")
+app.add_typer(quotes.app, name="quotes")
+app.add_typer(certificate.app, name="certificate")
 app.command("demo")(demo.demo)
 
 

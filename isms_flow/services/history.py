@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput
+from isms_flow.services.event_summaries import summarize
 from isms_flow.services.lookup import find_project
 from isms_flow.services.views import ChainView, EventView
 from isms_flow.store.events import verify_chain
@@ -63,37 +64,7 @@ def _event_view(row: EventRow) -> EventView:
         occurred_at=row.occurred_at,
         actor=row.actor,
         type=row.type,
-        summary=_summary(row.type, payload),
+        summary=summarize(row.type, payload),
         payload=payload,
         hash=row.hash,
     )
-
-
-def _summary(kind: str, p: dict[str, Any]) -> str:
-    if kind == "state_changed":
-        text = f"{p['trigger']}: {p['from']} → {p['to']}"
-        override = p.get("override")
-        if override:
-            text += (
-                f" (OVERRIDE #{override['id']} asked by {override['requested_by']}, approved by "
-                f"{override['approved_by']}: {override['reason']})"
-            )
-        return text
-    if kind == "evidence_uploaded":
-        return f"{p['kind']} '{p['name']}' v{p['version']} ({p['filename']}, {p['sha256'][:12]})"
-    if kind == "evidence_approved":
-        return f"{p['kind']} '{p['name']}' v{p['version']} approved as {p['role']}"
-    if kind == "evidence_restored":
-        return f"{p['kind']} '{p['name']}' v{p['from_version']} → v{p['to_version']} restored"
-    if kind == "override_requested":
-        return f"override #{p['override_id']} of {p['trigger']} from {p['from']}: {p['reason']}"
-    if kind == "project_created":
-        return f"{p['title']} on {p['workflow']} v{p['workflow_version']}, at {p['state']}"
-    if kind == "scope_set":
-        scope = p["scope"]
-        return (
-            "scope: whole organization"
-            if scope["whole_organization"]
-            else ("scope: " + ", ".join(scope["units"]))
-        )
-    return kind

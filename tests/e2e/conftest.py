@@ -122,9 +122,7 @@ class Cli:
 
 
 @pytest.fixture
-def cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Cli:
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
     """The command line on a fresh SQLite file under tmp_path."""
     folder = tmp_path / "cli"
     folder.mkdir()

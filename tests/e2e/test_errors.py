@@ -101,9 +101,7 @@ def test_duplicate_keys_and_content_are_refused(
     assert cli.events() == 3
 
 
-def test_workflow_validate_reports_every_problem_with_its_place(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_workflow_validate_reports_every_problem_with_its_place(cli: Cli, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(
         "format: 1\n"

@@ -24,6 +24,8 @@ def test_override_needs_a_second_person(cli: Cli, acme: str) -> None:
     assert [o["id"] for o in pending] == [override["id"]]
 
     oid = str(override["id"])
+    again = cli.call("project", "override", "request", acme, "advance", "--reason", REASON)
+    assert f"override #{oid} of 'advance' is already waiting for approval" in again.fails(2).err
     own = cli.call("project", "override", "approve", acme, oid, actor="alice").fails(2)
     assert "four eyes" in own.err and "different person" in own.err
     status = cli.call("project", "status", acme, "--json").ok().json()

@@ -116,3 +116,29 @@ def test_log_is_json_on_stderr_with_client_project_and_actor(
         "bob",
     )
     assert blocked[0]["blockers"] == 4  # no scope, two documents missing, one unapproved
+
+
+def test_an_unexpected_error_is_one_line_and_debug_logs_its_details(
+    cli: Cli, acme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isms_flow.services import projects
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(projects, "project_status", broken)
+    quiet = cli.call("project", "status", acme)
+    assert quiet.code == 70
+    assert "Traceback" not in quiet.text
+    assert "internal error: RuntimeError: disk on fire" in quiet.err
+    assert "--log-level debug" in quiet.err
+    assert _log_lines(quiet.err) == []
+
+    # The message promises details at debug level: the log line carries the exception, as
+    # structured JSON rather than a traceback dumped on the terminal.
+    loud = cli.call("project", "status", acme, "--log-level", "debug")
+    assert loud.code == 70
+    failures = [line for line in _log_lines(loud.err) if line["event"] == "internal_error"]
+    assert len(failures) == 1
+    assert "disk on fire" in json.dumps(failures[0]["exception"])
+    assert "RuntimeError" in json.dumps(failures[0]["exception"])

@@ -10,11 +10,9 @@ from tests.e2e.conftest import ANCHOR, Cli
 SCOPING_BLOCKERS = ("scope_statement:", "asset_inventory:", "context_analysis:")
 
 
-def test_tour_from_client_to_an_advanced_project(
-    cli: Cli, make_file: Callable[..., Path]
-) -> None:
-    cli.run("client", "add", "acme", "--name", "ACME Corp.").ok()
-    created = cli.run(
+def test_tour_from_client_to_an_advanced_project(cli: Cli, make_file: Callable[..., Path]) -> None:
+    cli.call("client", "add", "acme", "--name", "ACME Corp.").ok()
+    created = cli.call(
         "project", "create", "acme", "isms", "--title", "ISMS 2026",
         "--unit", "Development", "--unit", "Tokyo office",
     ).ok()  # fmt: skip

@@ -5,7 +5,11 @@ triggers, four-eyes overrides and the passing of time. Beside it the test keeps 
 of every document, version, approval and date, and its own reading of the workflow file (plain
 YAML, not the engine's loader), and decides by itself which requirements are met. The engine
 must agree with that oracle at every step, a refused operation must change nothing, every
-successful operation must leave exactly one event, and the hash chain must stay intact.
+successful operation must leave exactly one event, every state change must be one the oracle
+found unblocked or a four-eyes override, and the hash chain must stay intact.
+
+Requirements over the ISMS registers (training, audits, SoA…) are not fed by this machine: the
+model takes the engine's checklist verdict for them and checks everything else around it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import structlog
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -33,7 +38,7 @@ from hypothesis.stateful import (
 )
 from ruamel.yaml import YAML
 
-from isms_flow.bootstrap import bootstrap
+from isms_flow.bootstrap import App, bootstrap
 from isms_flow.clock import FrozenClock
 from isms_flow.config import Settings
 from isms_flow.errors import (
@@ -45,12 +50,13 @@ from isms_flow.errors import (
     NotFound,
     PermissionDenied,
 )
+from isms_flow.logging import configure_logging
 from isms_flow.services import clients, evidence, history, overrides, projects
 from isms_flow.workflow.catalog import WorkflowCatalog
 from tests.conftest import ISO_WORKFLOW
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-START = datetime(2026, 4, 1, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo: UTC and Tokyo dates differ
+START = datetime(2026, 4, 1, 15, 30, tzinfo=UTC)  # 00:30 on 2 April in Tokyo: the dates differ
 REF = "acme/isms"
 PEOPLE = ("alice", "bob", "carol")
 DOCUMENT_NAMES = (None, "main", "annex")  # None: the document is named after its kind
@@ -64,18 +70,28 @@ UNITS = ("Development", "Tokyo office")
 
 @dataclass(frozen=True)
 class Need:
-    """One requirement: the scope (kind None) or evidence of a kind."""
+    """One requirement: the scope, evidence of a kind, or a type the model does not judge.
 
-    kind: str | None
+    The machine has rules for evidence and scope only. A requirement over an ISMS register
+    (training, audits, …) is `opaque`: the model takes the engine's checklist verdict for it,
+    and still checks that triggers, blockers and history are consistent with that verdict.
+    """
+
+    kind: str | None  # None: the scope, or an opaque requirement
     min_count: int = 1
     approved: bool = False
     role: str | None = None
     max_age_days: int | None = None
+    opaque: str | None = None  # the requirement's type key
 
     @property
     def code(self) -> str:
         """How a blocker message starts."""
-        return self.kind or "scope"
+        return self.opaque or self.kind or "scope"
+
+    @property
+    def is_scope(self) -> bool:
+        return self.kind is None and self.opaque is None
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,8 @@ class Move:
 def _need(raw: dict[str, Any]) -> Need:
     if "scope" in raw:
         return Need(None)
+    if "evidence" not in raw:
+        return Need(None, opaque=next(key for key in raw if key != "title"))
     return Need(
         kind=raw["evidence"],
         min_count=raw.get("min_count", 1),
@@ -115,6 +133,8 @@ MOVES: tuple[Move, ...] = tuple(
     )
     for t in _RAW["transitions"]
 )
+if any(n.opaque for m in MOVES for n in m.requires):  # pragma: no cover - a guard for later
+    raise NotImplementedError("the model judges opaque requirements of stages only")
 KINDS: tuple[str, ...] = tuple(_RAW["evidence_kinds"])
 ROLES: tuple[str, ...] = tuple(_RAW["roles"])
 TRIGGERS: frozenset[str] = frozenset(m.trigger for m in MOVES)
@@ -123,6 +143,20 @@ while len(MAIN_PATH) < 16:  # scoping … certified, surveillance 1 and 2, recer
     MAIN_PATH += (
         next(m.dest for m in MOVES if m.trigger == "advance" and MAIN_PATH[-1] in m.sources),
     )
+
+
+def assert_blockers_name(reasons: list[str], missing: list[Need]) -> None:
+    """Blockers come in the order of the workflow file, each starting with its code: exactly
+    one per unmet evidence or scope requirement, at least one per unmet opaque requirement."""
+    codes = [reason.split(":")[0] for reason in reasons]
+    position = 0
+    for index, need in enumerate(missing):
+        assert codes[position : position + 1] == [need.code], (reasons, missing)
+        position += 1
+        later = len(missing) - index - 1  # each later requirement needs a blocker of its own
+        while need.opaque and len(codes) - position > later and codes[position] == need.code:
+            position += 1
+    assert position == len(codes), (reasons, missing)
 
 
 @cache
@@ -165,7 +199,7 @@ class Override:
     trigger: str
     from_state: str
     requested_by: str
-    requested_at: datetime
+    visit: int  # which visit to `from_state` it was asked during
     applied: bool = False
 
 
@@ -184,19 +218,22 @@ class ProjectMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
+        # Quiet logs, as the CLI sets them: thousands of info lines cost seconds. Restored after.
+        self.logging = structlog.get_config()
+        configure_logging("error")
         self.folder = Path(tempfile.mkdtemp(prefix="isms-flow-stateful-"))
         shutil.copyfile(_migrated_template(), self.folder / "isms-flow.db")
         self.clock = FrozenClock(START)
-        self.app = bootstrap(
-            Settings(data_dir=self.folder, actor="tester"), clock=self.clock, migrate=False
-        )
+        # NORMAL: commits skip the fsync; this test is about logic, not durability.
+        quick = Settings(data_dir=self.folder, actor="tester", sqlite_synchronous="NORMAL")
+        self.app = bootstrap(quick, clock=self.clock, migrate=False)
         self.app.catalog = _catalog()
         clients.add_client(self.app, key="acme", name="ACME", actor="consultant")
         projects.create_project(
             self.app, client_key="acme", key="isms", title="ISMS", actor="consultant"
         )
         self.state = "scoping"
-        self.entered_at = self.clock.now()  # when the current visit to `state` began
+        self.visit = 1  # state changes so far + 1: numbers each visit to a stage
         self.scope = False
         self.documents: dict[tuple[str, str], Document] = {}
         self.overrides: dict[int, Override] = {}
@@ -204,6 +241,12 @@ class ProjectMachine(RuleBasedStateMachine):
         self.events = ["client_added", "project_created"]
         self.uploads = 0
         self.visited = {"scoping"}
+        self.checked_events = 0  # history verified up to this many events…
+        self.checked_changes = 0  # …and this many state changes
+        self.verdicts: tuple[object, list[bool]] = (None, [])
+        self.facts = 0  # successful changes of what requirements read: evidence, scope
+        self.last_observed: tuple[int, tuple[str, int, int]] = (0, ("", 0, 0))
+        self.evidence_changed = False
 
     @property
     def furthest(self) -> str:
@@ -214,6 +257,7 @@ class ProjectMachine(RuleBasedStateMachine):
         event(f"reached {self.furthest} stages")
         self.app.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+        structlog.configure(**self.logging)
 
     # --- the oracle: what the test itself believes ---------------------------------------
 
@@ -239,7 +283,21 @@ class ProjectMachine(RuleBasedStateMachine):
         )
 
     def met(self, need: Need) -> bool:
+        if need.opaque is not None:
+            return self.engine_verdict(need)
         return self.scope if need.kind is None else self.count(need) >= need.min_count
+
+    def verdict_key(self) -> object:
+        """The engine's verdicts stay valid until evidence, scope, stage or the day change."""
+        return (self.state, self.facts, self.clock.now())
+
+    def engine_verdict(self, need: Need) -> bool:
+        """The engine's checklist verdict on an opaque requirement of the current stage."""
+        key = self.verdict_key()
+        if self.verdicts[0] != key:
+            checklist = projects.project_status(self.app, ref=REF).checklist
+            self.verdicts = (key, [c.met for c in checklist])
+        return self.verdicts[1][STAGES[self.state].index(need)]
 
     def moves(self) -> list[Move]:
         return [m for m in MOVES if self.state in m.sources]
@@ -261,16 +319,22 @@ class ProjectMachine(RuleBasedStateMachine):
     # --- helpers ---------------------------------------------------------------------------
 
     def observed(self) -> tuple[str, int, int]:
-        project = projects.project_status(self.app, ref=REF).project
-        return project.state, project.version, history.verify_history(self.app).events
+        """State, project version and the newest event's number (cheap reads)."""
+        (project,) = projects.list_projects(self.app)
+        (newest,) = history.project_history(self.app, ref=REF, limit=1)
+        return project.state, project.version, newest.seq
 
     def refused(self, error: type[IsmsFlowError], call: Callable[[], object]) -> IsmsFlowError:
         """The call must fail with `error` and change nothing."""
-        before = self.observed()
+        # Nothing succeeded since the last observation: it still holds, no need to read again.
+        seen, before = self.last_observed
+        if seen != len(self.events):
+            before = self.observed()
         with pytest.raises(error) as caught:
             call()
         assert type(caught.value) is error
         assert self.observed() == before
+        self.last_observed = (len(self.events), before)
         return caught.value
 
     def pick_trigger(self, data: st.DataObject) -> str:
@@ -284,15 +348,19 @@ class ProjectMachine(RuleBasedStateMachine):
         return [
             o
             for o in self.overrides.values()
-            if not o.applied and o.from_state == self.state and o.requested_at >= self.entered_at
+            if not o.applied and o.from_state == self.state and o.visit == self.visit
         ]
 
     def enter(self, change: StateChange) -> None:
         self.changes.append(change)
         self.state = change.dest
-        self.entered_at = self.clock.now()
+        self.visit += 1
         self.visited.add(change.dest)
         self.events.append("state_changed")
+        # The engine tells visits apart by time (requested_at >= state_entered_at), so a
+        # request made at the very instant of an earlier visit would pass as current; see
+        # test_a_request_from_an_earlier_visit_at_the_same_instant_is_stale. Let a moment pass.
+        self.clock.advance(timedelta(seconds=1))
 
     # --- operations: call the service, predict the outcome, update the model ----------------
 
@@ -339,6 +407,8 @@ class ProjectMachine(RuleBasedStateMachine):
         document.versions[number] = Version(content, base, valid_until)
         document.current = number
         self.events.append("evidence_uploaded")
+        self.evidence_changed = True
+        self.facts += 1
         assert (view.id, view.version, view.current) == (document.id, number, True)
         assert (view.effective_date, view.valid_until) == (base, valid_until)
         assert view.expired == (valid_until is not None and valid_until < self.today())
@@ -360,33 +430,48 @@ class ProjectMachine(RuleBasedStateMachine):
             view = call()
             document.versions[target].approvals.add((person, role))
             self.events.append("evidence_approved")
+            self.evidence_changed = True
+            self.facts += 1
             assert view.version == target
             assert {(a.by, a.role) for a in view.approvals} == document.versions[target].approvals
 
     # --- rules -----------------------------------------------------------------------------
 
-    @initialize(stages=st.integers(0, len(MAIN_PATH) - 1), by_override=st.booleans())
-    def start_further_on(self, stages: int, by_override: bool) -> None:
-        """Walk the project some stages along the main path first, so later stages get tested."""
-        for _ in range(stages):
-            if by_override:
+    @initialize(stages=st.integers(0, len(MAIN_PATH) - 1), diligently=st.integers(0, 2))
+    def start_further_on(self, stages: int, diligently: int) -> None:
+        """Walk the project some stages along the main path first, so later stages get tested:
+        the first few with the evidence they need, the rest (cheaper) by override."""
+        for done in range(stages):
+            if done == diligently and self.move("cancel") and not self.waiting():
+                # left waiting: once the project moves on, approving it must be refused
+                self.request_one("cancel", REASONS[0], "carol")
+            if done >= diligently:
                 self.request_one("advance", REASONS[0], "alice")
                 self.approve_override_one(max(self.overrides), "bob")
             else:
                 self.satisfy_stage("carol")
-                self.fire_one("advance", "carol")
+                advance = self.move("advance")
+                if advance is not None and self.missing(advance):  # an opaque need is unmet
+                    self.request_one("advance", REASONS[0], "alice")
+                    self.approve_override_one(max(self.overrides), "bob")
+                else:
+                    self.fire_one("advance", "carol")
 
     @rule(data=st.data())
     def upload(self, data: st.DataObject) -> None:
         wanted = sorted({n.kind for n in self.needs_here() if n.kind})
         prefer = bool(wanted) and data.draw(st.integers(0, 3), label="wanted kind?") > 0
         kind = data.draw(st.sampled_from(wanted if prefer else KINDS), label="kind")
+        name = data.draw(st.sampled_from(DOCUMENT_NAMES), label="name")
+        if self.documents and data.draw(st.booleans(), label="revise?"):
+            document = data.draw(st.sampled_from(sorted(self.documents)), label="document")
+            kind, name = document  # a new version of a document that exists
         days_ago = data.draw(st.none() | st.integers(-30, 500), label="effective days ago")
         effective = self.today() - timedelta(days=days_ago) if days_ago is not None else None
         lasts = data.draw(st.none() | st.integers(-20, 400), label="valid for days")
         self.upload_one(
             kind=kind,
-            name=data.draw(st.sampled_from(DOCUMENT_NAMES), label="name"),
+            name=name,
             content=data.draw(st.sampled_from(CONTENTS), label="content"),
             effective=effective,
             valid_until=None
@@ -415,6 +500,8 @@ class ProjectMachine(RuleBasedStateMachine):
     def satisfy_stage(self, person: str) -> None:
         """A diligent user: upload and approve what the current stage still lacks."""
         for need in STAGES[self.state]:
+            if need.opaque is not None:
+                continue  # the machine does not feed registers
             if need.kind is None:
                 if not self.scope:
                     self.set_scope(whole=True, units=[])
@@ -434,7 +521,7 @@ class ProjectMachine(RuleBasedStateMachine):
                 role = need.role or ("isms_manager" if need.approved else None)
                 if role is not None:
                     self.approve_one(document, role, None, person)
-        assert all(self.met(need) for need in STAGES[self.state])
+        assert all(self.met(need) for need in STAGES[self.state] if need.opaque is None)
 
     @precondition(lambda self: any(len(d.versions) > 1 for d in self.documents.values()))
     @rule(data=st.data())
@@ -458,6 +545,8 @@ class ProjectMachine(RuleBasedStateMachine):
             view = call()
             document.current = number
             self.events.append("evidence_restored")
+            self.evidence_changed = True
+            self.facts += 1
             assert (view.version, view.current) == (number, True)
 
     @rule(whole=st.booleans(), units=st.lists(st.sampled_from(UNITS), max_size=3))
@@ -471,6 +560,7 @@ class ProjectMachine(RuleBasedStateMachine):
         view = call()
         self.scope = True
         self.events.append("scope_set")
+        self.facts += 1
         assert view.scope == ("whole organization" if whole else ", ".join(units))
 
     def fire_one(self, trigger: str, person: str) -> None:
@@ -487,8 +577,7 @@ class ProjectMachine(RuleBasedStateMachine):
         if missing:
             error = self.refused(GuardBlocked, call)
             assert isinstance(error, GuardBlocked)
-            # one blocker per unmet requirement, in the order of the workflow file
-            assert [r.split(":")[0] for r in error.reasons] == [n.code for n in missing]
+            assert_blockers_name(error.reasons, missing)
             return
         view = call()
         assert (view.from_state, view.to_state, view.override_id) == (self.state, move.dest, None)
@@ -512,8 +601,8 @@ class ProjectMachine(RuleBasedStateMachine):
         else:
             view = call()
             assert view.id not in self.overrides
-            assert len(view.blockers) == len(self.missing(move))
-            self.overrides[view.id] = Override(trigger, self.state, person, self.clock.now())
+            assert_blockers_name(view.blockers, self.missing(move))
+            self.overrides[view.id] = Override(trigger, self.state, person, self.visit)
             self.events.append("override_requested")
 
     def approve_override_one(self, override_id: int, person: str) -> None:
@@ -529,7 +618,7 @@ class ProjectMachine(RuleBasedStateMachine):
             self.refused(BadInput, call)
         elif person == override.requested_by:
             self.refused(PermissionDenied, call)
-        elif override.from_state != self.state or override.requested_at < self.entered_at:
+        elif override.from_state != self.state or override.visit != self.visit:
             self.refused(ConflictError, call)  # asked during an earlier visit: stale
         else:
             move = self.move(override.trigger)
@@ -565,7 +654,9 @@ class ProjectMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def approve_override(self, data: st.DataObject) -> None:
         ids = sorted(self.overrides)
-        override_id = data.draw(st.sampled_from([*ids, ids[-1] + 1]), label="override")
+        pending = [i for i in ids if not self.overrides[i].applied]  # current or stale
+        choices = pending if pending and data.draw(st.integers(0, 3)) else [*ids, ids[-1] + 1]
+        override_id = data.draw(st.sampled_from(choices), label="override")
         override = self.overrides.get(override_id)
         # the requester is drawn more often: four eyes must hold every time
         people = PEOPLE if override is None else (override.requested_by, *PEOPLE)
@@ -580,11 +671,13 @@ class ProjectMachine(RuleBasedStateMachine):
     @invariant()
     def engine_agrees_with_the_oracle(self) -> None:
         status = projects.project_status(self.app, ref=REF)
+        self.verdicts = (self.verdict_key(), [c.met for c in status.checklist])
         assert status.project.state == self.state
         needs = STAGES[self.state]
         assert [c.met for c in status.checklist] == [self.met(n) for n in needs]
         assert [c.have for c in status.checklist] == [
-            (1 if self.scope else 0) if n.kind is None else self.count(n) for n in needs
+            c.have if n.opaque else (1 if self.scope else 0) if n.is_scope else self.count(n)
+            for c, n in zip(status.checklist, needs, strict=True)
         ]
         assert [(t.trigger, t.open) for t in status.triggers] == [
             (m.trigger, not self.missing(m)) for m in self.moves()
@@ -595,6 +688,9 @@ class ProjectMachine(RuleBasedStateMachine):
 
     @invariant()
     def evidence_matches_the_model(self) -> None:
+        if not self.evidence_changed:  # a refused call was already shown to change nothing
+            return
+        self.evidence_changed = False
         stored = {
             (v.id, v.version): (v.current, {(a.by, a.role) for a in v.approvals}, v.effective_date)
             for v in evidence.list_evidence(self.app, ref=REF, all_versions=True)
@@ -608,14 +704,21 @@ class ProjectMachine(RuleBasedStateMachine):
 
     @invariant()
     def history_is_complete_justified_and_intact(self) -> None:
+        new = len(self.events) - self.checked_events
+        if not new:  # nothing succeeded since the last check
+            return
         chain = history.verify_history(self.app)
         assert chain.intact, chain.problem
         assert chain.events == len(self.events)  # one event per successful operation
-        events = history.project_history(self.app, ref=REF)
-        assert [e.type for e in events] == self.events[1:]
+        # The events since the last check (the client's own event is not the project's).
+        events = history.project_history(self.app, ref=REF, limit=min(new, len(self.events) - 1))
+        assert [e.type for e in events] == self.events[-len(events) :]
+        assert events[-1].seq == len(self.events)
         moved = [e.payload for e in events if e.type == "state_changed"]
-        assert len(moved) == len(self.changes)
-        for payload, change in zip(moved, self.changes, strict=True):
+        changes = self.changes[len(self.changes) - len(moved) :]
+        assert len(self.changes) == self.checked_changes + len(moved)
+        self.checked_events, self.checked_changes = len(self.events), len(self.changes)
+        for payload, change in zip(moved, changes, strict=True):
             assert (payload["trigger"], payload["from"], payload["to"]) == (
                 change.trigger,
                 change.source,
@@ -636,8 +739,42 @@ class ProjectMachine(RuleBasedStateMachine):
 
 ProjectMachine.TestCase.settings = settings(
     max_examples=30,
-    stateful_step_count=25,
+    stateful_step_count=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestProjectWorkflow = ProjectMachine.TestCase
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="overrides.is_current compares requested_at >= state_entered_at: a request made in "
+    "an earlier visit to the stage at the same instant (frozen clock, coarse clocks) passes as "
+    "current and can still be applied",
+)
+def test_a_request_from_an_earlier_visit_at_the_same_instant_is_stale(
+    app: App, project_ref: str
+) -> None:
+    """Found by the machine above when its clock stood still; kept as a plain example."""
+    reason = REASONS[0]
+
+    def force(trigger: str) -> None:
+        asked = overrides.request_override(
+            app, ref=project_ref, trigger=trigger, reason=reason, actor="alice"
+        )
+        overrides.approve_override(app, ref=project_ref, override_id=asked.id, actor="bob")
+
+    while projects.project_status(app, ref=project_ref).project.state != "stage2_audit":
+        force("advance")
+    earlier = overrides.request_override(
+        app, ref=project_ref, trigger="advance", reason=reason, actor="alice"
+    )
+    force("raise_major_nonconformity")  # stage2_audit → corrective_action
+    force("advance")  # → follow_up_audit
+    projects.fire_trigger(app, ref=project_ref, trigger="repeat_stage2", actor="bob")
+    status = projects.project_status(app, ref=project_ref)
+    assert status.project.state == "stage2_audit"  # back again, a new visit, same instant
+
+    assert status.pending_overrides == []
+    with pytest.raises(ConflictError):
+        overrides.approve_override(app, ref=project_ref, override_id=earlier.id, actor="bob")

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from isms_flow.errors import InvalidTrigger
+from isms_flow.isms.audits import AuditRegister
 from isms_flow.workflow.engine import assess_stage, assess_trigger
 from isms_flow.workflow.machine import CompiledWorkflow, compile_workflow
 from isms_flow.workflow.schema import WorkflowDefinition
@@ -96,27 +97,33 @@ def test_one_missing_document_leaves_exactly_its_blocker(iso: WorkflowDefinition
 def test_side_path_ignores_stage_requirements_but_applies_its_own(
     iso: WorkflowDefinition,
 ) -> None:
-    # stage1_audit requires its report; report_stage1_concerns requires the same report but
-    # not via the stage, and cancel requires only the cancellation decision.
-    report = assess_stage(iso, snapshot("stage1_audit"), CTX)
+    # stage1_audit requires its report and resolved concerns; report_stage1_concerns requires
+    # the same report but not via the stage, and cancel requires only the cancellation decision.
+    no_audits = replace(snapshot("stage1_audit"), registers={"audits": AuditRegister()})
+    report = assess_stage(iso, no_audits, CTX)
     options = {o.trigger: o for o in report.options}
     assert list(options) == ["advance", "report_stage1_concerns", "cancel"]
-    assert [b.code for b in options["advance"].blockers] == ["stage1_audit_report"]
+    assert [b.code for b in options["advance"].blockers] == [
+        "stage1_audit_report",
+        "stage1_concerns",
+    ]
     assert [b.code for b in options["report_stage1_concerns"].blockers] == ["stage1_audit_report"]
     assert len(options["report_stage1_concerns"].results) == 1
 
     decision = fact("cancellation_decision", "stop.pdf", approved_by=("top_management",))
-    cancel = assess_trigger(iso, snapshot("stage1_audit", decision), CTX, "cancel")
+    with_decision = replace(snapshot("stage1_audit", decision), registers=no_audits.registers)
+    cancel = assess_trigger(iso, with_decision, CTX, "cancel")
     assert cancel.open
     assert cancel.dest == "cancelled"
 
 
 def test_side_path_without_requirements_is_always_open(iso: WorkflowDefinition) -> None:
     # follow_up_audit's own requirement is unmet, yet repeat_stage2 does not check the stage.
-    option = assess_trigger(iso, snapshot("follow_up_audit"), CTX, "repeat_stage2")
+    no_findings = replace(snapshot("follow_up_audit"), registers={"audits": AuditRegister()})
+    option = assess_trigger(iso, no_findings, CTX, "repeat_stage2")
     assert option.open
     assert option.results == ()
-    advance = assess_trigger(iso, snapshot("follow_up_audit"), CTX, "advance")
+    advance = assess_trigger(iso, no_findings, CTX, "advance")
     assert [b.code for b in advance.blockers] == ["follow_up_audit_report"]
 
 

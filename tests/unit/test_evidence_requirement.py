@@ -9,7 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from isms_flow.i18n import LocalizedText
-from isms_flow.workflow.requirements import Requirement, RequirementResult, parse_requirement
+from isms_flow.workflow.requirements import (
+    Requirement,
+    RequirementResult,
+    known_requirement_types,
+    parse_requirement,
+)
 from isms_flow.workflow.requirements.evidence import EvidenceRequirement
 from isms_flow.workflow.requirements.scope import ScopeRequirement
 from isms_flow.workflow.snapshot import EvidenceFact, ProjectSnapshot, Scope
@@ -287,7 +292,7 @@ def test_checklist_label_describes_the_requirement(
         ({"evidence": "Policy"}, "evidence requirement: evidence:"),
         ({"scope": "maybe"}, "scope requirement: scope:"),
         ("evidence", "a requirement must be a mapping, not str"),
-        ({}, "unknown requirement type '<empty>' (known: evidence, scope)"),
+        ({}, f"unknown requirement type '<empty>' (known: {', '.join(known_requirement_types())})"),
     ],
 )
 def test_bad_requirement_parameters_are_refused(raw: object, reason: str) -> None:

@@ -35,7 +35,7 @@ class QuoteRow(Base):
 
 
 class CertificateRow(Base):
-    """An issued certificate: valid three years from issue."""
+    """An issued certificate: valid three years from issue unless a reason says otherwise."""
 
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("project_id", "number", name="uq_certificates_number"),)
@@ -47,6 +47,9 @@ class CertificateRow(Base):
     scope: Mapped[str] = mapped_column(Text)
     issued_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date)
+    # Why the expiry is earlier than issue + 3 years (a recertification keeps the running
+    # cycle's expiry); empty when it is exactly issue + 3 years.
+    expiry_reason: Mapped[str] = mapped_column(Text, default="")
     standard: Mapped[str] = mapped_column(String(64))  # e.g. ISO/IEC 27001:2022
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())

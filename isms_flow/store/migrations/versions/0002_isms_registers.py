@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("scope", sa.Text(), nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("expiry_reason", sa.Text(), nullable=False),
         sa.Column("standard", sa.String(length=64), nullable=False),
         sa.Column("recorded_by", sa.String(length=100), nullable=False),
         sa.Column("recorded_at", isms_flow.store.types.UtcDateTime(), nullable=False),

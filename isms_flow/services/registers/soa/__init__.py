@@ -1,0 +1,31 @@
+"""Statement of Applicability register (6.1.3 d): decide, show, export and import the SoA.
+
+The package is the register module of `services.registers`: it loads the snapshot parts "soa"
+(the pure `isms.soa.Soa`) and "soa_applicable" (ids marked applicable, read by other
+registers), and fills the register for the demo's `soa_complete` requirement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers.soa.decisions import decide_controls, init_soa
+from isms_flow.services.registers.soa.demo import fill_soa
+from isms_flow.services.registers.soa.exports import export_soa
+from isms_flow.services.registers.soa.imports import import_soa
+from isms_flow.services.registers.soa.register import load_soa, load_soa_applicable
+from isms_flow.services.registers.soa.show import show_soa
+
+__all__ = [
+    "DEMO_FILLERS",
+    "SNAPSHOT_PARTS",
+    "decide_controls",
+    "export_soa",
+    "import_soa",
+    "init_soa",
+    "show_soa",
+]
+
+SNAPSHOT_PARTS: Mapping[str, PartLoader] = {"soa": load_soa, "soa_applicable": load_soa_applicable}
+DEMO_FILLERS: Mapping[str, DemoFiller] = {"soa_complete": fill_soa}

@@ -1,0 +1,67 @@
+"""Exporting the SoA to a file: XLSX or CSV, chosen by the file's suffix.
+
+The file is written next to its destination and then renamed into place, so a failed export
+never leaves half a file where the previous one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from isms_flow.bootstrap import App
+from isms_flow.errors import BadInput
+from isms_flow.i18n import Language
+from isms_flow.services.lookup import find_project
+from isms_flow.services.registers.soa.sheets import csv_text, workbook
+from isms_flow.services.registers.soa.show import soa_view
+from isms_flow.services.registers.soa.views import SoaExportView
+
+__all__ = ["export_soa"]
+
+_FORMATS: dict[str, Literal["xlsx", "csv"]] = {".xlsx": "xlsx", ".csv": "csv"}
+
+
+def export_soa(app: App, *, ref: str, file: Path, lang: Language = "en") -> SoaExportView:
+    """Write all 93 controls of the project's SoA to `file` (.xlsx or .csv), in `lang`."""
+    kind = _FORMATS.get(file.suffix.lower())
+    if kind is None:
+        raise BadInput(f"{file.name}: export to a .xlsx or a .csv file")
+    if not file.parent.is_dir():
+        raise BadInput(f"{file.parent}: no such folder")
+    with app.uow() as uow:
+        project = find_project(uow.session, ref)
+        view = soa_view(uow.session, project, app.clock.now(), lang)
+    if kind == "xlsx":
+        _write(file, lambda target: workbook(view, lang).save(target))
+    else:
+        data = csv_text(view, lang).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+        _write(file, lambda target: target.write_bytes(data))
+    return SoaExportView(
+        project=view.project,
+        file=str(file),
+        format=kind,
+        language=lang,
+        rows=len(view.entries),
+        decided=view.decided,
+        total=view.total,
+    )
+
+
+def _write(file: Path, write: Callable[[Path], object]) -> None:
+    handle, name = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        temporary.chmod(0o644)  # mkstemp makes it private; an export is an ordinary file
+        temporary.replace(file)
+    except OSError as error:
+        raise BadInput(f"{file}: cannot be written ({error.strerror})") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

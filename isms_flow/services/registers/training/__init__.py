@@ -1,0 +1,42 @@
+"""Training register (7.2/7.3): roster, courses, completions, CSV imports and coverage.
+
+The package is the register module of `services.registers`: it loads the snapshot part
+"training" and fills the register for the demo's `training_coverage` requirement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers.training.demo import fill_training
+from isms_flow.services.registers.training.imports import import_completions, import_staff
+from isms_flow.services.registers.training.register import load_training
+from isms_flow.services.registers.training.roster import (
+    add_course,
+    add_staff,
+    list_completions,
+    list_courses,
+    list_staff,
+    record_completion,
+    update_staff,
+)
+from isms_flow.services.registers.training.status import training_status
+
+__all__ = [
+    "DEMO_FILLERS",
+    "SNAPSHOT_PARTS",
+    "add_course",
+    "add_staff",
+    "import_completions",
+    "import_staff",
+    "list_completions",
+    "list_courses",
+    "list_staff",
+    "record_completion",
+    "training_status",
+    "update_staff",
+]
+
+SNAPSHOT_PARTS: Mapping[str, PartLoader] = {"training": load_training}
+DEMO_FILLERS: Mapping[str, DemoFiller] = {"training_coverage": fill_training}
