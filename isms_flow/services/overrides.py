@@ -36,11 +36,13 @@ def is_current(override: OverrideRow, project: ProjectRow) -> bool:
     """A pending override still speaks for the project's present visit to its stage.
 
     Leaving the stage and coming back (certified → suspended → certified) makes an older
-    request stale: the blockers it was judged on belong to another visit.
+    request stale: the blockers it was judged on belong to another visit. The visit counter
+    decides; the time check also catches requests stored before the counter existed.
     """
     return (
         override.status == "pending"
         and override.from_state == project.state
+        and override.state_visit == project.state_visit
         and override.requested_at >= project.state_entered_at
     )
 
@@ -90,6 +92,7 @@ def request_override(
                 project_id=project.id,
                 trigger=trigger,
                 from_state=project.state,
+                state_visit=project.state_visit,
                 reason=reason.strip(),
                 blockers=[b.message.in_(lang) for b in option.blockers],
                 status="pending",
@@ -162,6 +165,7 @@ def approve_override(
             dest = compiled.fire(source, override.trigger, permitted=True)
             assert dest is not None
             project.state, project.state_entered_at, project.updated_at = dest, now, now
+            project.state_visit += 1
             override.status, override.approved_by, override.approved_at = "applied", actor, now
             uow.flush()
             append_event(

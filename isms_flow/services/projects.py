@@ -45,6 +45,7 @@ _MOVE_PROJECT = (
     )
     .values(
         state=bindparam("dest"),
+        state_visit=ProjectRow.state_visit + 1,
         version=bindparam("next_version"),
         state_entered_at=bindparam("moved_at"),
         updated_at=bindparam("moved_at"),

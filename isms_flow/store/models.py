@@ -75,6 +75,9 @@ class ProjectRow(Base):
     workflow_digest: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(64))
     state_entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Counts every transition: a request made during an earlier visit to the same stage is
+    # stale even when both visits began at the same instant (coarse or frozen clocks).
+    state_visit: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     scope_whole: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     scope_units: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -161,6 +164,8 @@ class OverrideRow(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     trigger: Mapped[str] = mapped_column(String(64))
     from_state: Mapped[str] = mapped_column(String(64))
+    # The project's `state_visit` when the request was made: it speaks for that visit only.
+    state_visit: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reason: Mapped[str] = mapped_column(Text)
     blockers: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))  # pending, applied, stale

@@ -21,6 +21,8 @@ from isms_flow.clock import FrozenClock
 from isms_flow.config import Settings
 from isms_flow.errors import ConflictError, GuardBlocked
 from isms_flow.services import clients, evidence, history, projects
+from isms_flow.services.demo import run_demo
+from isms_flow.services.registers.soa.show import show_soa
 from isms_flow.store.models import ClientRow
 
 POSTGRES_URL = os.environ.get("ISMS_FLOW_TEST_POSTGRES_URL", "")
@@ -136,3 +138,15 @@ def test_of_two_concurrent_advances_on_postgresql_exactly_one_wins(
 
     assert sorted(outcomes) == ["conflict", "won"]
     assert projects.project_status(pg_app, ref="acme/isms").project.state == "policy"
+
+
+def test_the_demo_fills_every_register_and_certifies_on_postgresql(pg_app: App) -> None:
+    steps = list(run_demo(pg_app))
+    ref = next(step.ref for step in steps if step.ref)
+    assert steps[-1].kind == "done"
+    assert projects.project_status(pg_app, ref=ref).project.state == "certified"
+    assert show_soa(pg_app, ref=ref).decided == 93
+    kinds = {event.type for event in history.project_history(pg_app, ref=ref)}
+    assert {"risks_imported", "training_completions_imported", "finding_closed"} <= kinds
+    assert {"management_review_recorded", "cb_quote_selected", "certificate_recorded"} <= kinds
+    assert history.verify_history(pg_app).intact

@@ -746,12 +746,6 @@ ProjectMachine.TestCase.settings = settings(
 TestProjectWorkflow = ProjectMachine.TestCase
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="overrides.is_current compares requested_at >= state_entered_at: a request made in "
-    "an earlier visit to the stage at the same instant (frozen clock, coarse clocks) passes as "
-    "current and can still be applied",
-)
 def test_a_request_from_an_earlier_visit_at_the_same_instant_is_stale(
     app: App, project_ref: str
 ) -> None:
