@@ -1,0 +1,1 @@
+"""Deadlines and their delivery: pure deadline rules, the outbox dispatcher, the alarm clock."""

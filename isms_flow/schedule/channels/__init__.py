@@ -1,0 +1,1 @@
+"""Delivery channels: the structured log (always), e-mail over SMTP, webhook POST of JSON."""
