@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +23,7 @@ from isms_flow.i18n import Language
 __all__ = ["Settings", "bundled_path", "load_settings"]
 
 _PACKAGE = Path(__file__).resolve().parent
+_given_config_file: ContextVar[str | None] = ContextVar("isms_flow_config_file", default=None)
 
 
 def bundled_path(name: str) -> Path:
@@ -104,7 +106,7 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Flags beat environment, environment beats files, a user file beats the defaults."""
         files = [bundled_path("config") / "default.toml"]
-        user_file = os.environ.get("ISMS_FLOW_CONFIG")
+        user_file = _given_config_file.get() or os.environ.get("ISMS_FLOW_CONFIG")
         if user_file:
             files.append(Path(user_file))
         return (
@@ -116,11 +118,11 @@ class Settings(BaseSettings):
 
 def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
     """Build settings; a bad value or config file is a BadInput naming the setting."""
-    if config_file is not None:
-        if not config_file.is_file():
-            raise BadInput(f"config file {config_file} not found")
-        os.environ["ISMS_FLOW_CONFIG"] = str(config_file)
+    if config_file is not None and not config_file.is_file():
+        raise BadInput(f"config file {config_file} not found")
     given = {key: value for key, value in flags.items() if value is not None}
+    # A context variable, not os.environ: a --config flag must not leak into later loads.
+    token = _given_config_file.set(str(config_file) if config_file is not None else None)
     try:
         return Settings(**given)
     except ValidationError as error:
@@ -130,3 +132,5 @@ def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
         raise BadInput(f"setting {where}: {message}") from None
     except ValueError as error:  # a TOML file that does not parse
         raise BadInput(f"config file: {error}") from None
+    finally:
+        _given_config_file.reset(token)
