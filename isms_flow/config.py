@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,8 +19,9 @@ from pydantic_settings import (
 
 from isms_flow.errors import BadInput
 from isms_flow.i18n import Language
+from isms_flow.schedule.channels.addresses import check_email_address
 
-__all__ = ["Settings", "bundled_path", "load_settings"]
+__all__ = ["SchedulerSettings", "Settings", "bundled_path", "load_settings"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _given_config_file: ContextVar[str | None] = ContextVar("isms_flow_config_file", default=None)
@@ -30,6 +31,20 @@ def bundled_path(name: str) -> Path:
     """A top-level folder of the source tree (`workflows`, `config`), or its copy in the wheel."""
     source_tree = _PACKAGE.parent / name
     return source_tree if source_tree.is_dir() else _PACKAGE / "_bundled" / name
+
+
+class SchedulerSettings(BaseModel):
+    """The dispatcher's timing: `[scheduler]` in TOML, ISMS_FLOW_SCHEDULER__* in the environment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tick_seconds: float = Field(default=60.0, gt=0)
+    lease_seconds: float = Field(default=300.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1)
+    backoff_seconds: float = Field(default=60.0, ge=0)
+    backoff_max_seconds: float = Field(default=21600.0, ge=0)
+    catch_up_grace_seconds: float = Field(default=3600.0, ge=0)
+    batch_size: int = Field(default=20, ge=1)
 
 
 class Settings(BaseSettings):
@@ -48,6 +63,16 @@ class Settings(BaseSettings):
     actor: str = ""
     log_level: Literal["debug", "info", "warning", "error"] = "warning"
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    scheduler: SchedulerSettings = SchedulerSettings()
+    # E-mail notifications (SMTP) and webhook POSTs; see config/default.toml.
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "isms-flow@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("timezone")
     @classmethod
@@ -59,6 +84,11 @@ class Settings(BaseSettings):
                 f"unknown time zone '{value}' (use an IANA name such as Asia/Tokyo)"
             ) from None
         return value
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _sender_address(cls, value: str) -> str:
+        return check_email_address(value, local_domain=True)
 
     @field_validator("vault_dir", mode="before")
     @classmethod

@@ -12,14 +12,19 @@ import typer
 from isms_flow.cli import (
     audit,
     audits,
+    calendar,
     certificate,
     clients,
+    deadlines,
     demo,
     evidence,
+    notifications,
     projects,
     quotes,
+    recipients,
     review,
     risks,
+    scheduler,
     soa,
     training,
     workflows,
@@ -74,7 +79,13 @@ app.add_typer(risks.app, name="risks")
 app.add_typer(review.app, name="review")
 app.add_typer(quotes.app, name="quotes")
 app.add_typer(certificate.app, name="certificate")
+app.add_typer(recipients.app, name="recipients")
+app.add_typer(scheduler.app, name="scheduler")
+app.add_typer(notifications.app, name="notifications")
 app.command("demo")(demo.demo)
+app.command("deadlines")(deadlines.deadlines)
+app.command("calendar")(calendar.calendar)
+clients.app.command("reminders")(deadlines.client_reminders)
 
 
 @app.callback()

@@ -434,6 +434,115 @@ _LABELS: dict[str, LocalizedText] = {
     "certificate_valid_days": _L(en="valid, {days} days left", ja="有効（残り{days}日）"),
     "certificate_expired": _L(en="expired", ja="期限切れ"),
     "certificate_earlier": _L(en="Earlier certificates", ja="以前の認証書"),
+    # notification recipients (isms-flow recipients …)
+    "recipients_added": _L(
+        en="{channel} recipient #{id} {address} added for client {client} as {role} "
+        "(language: {language})",
+        ja="クライアント {client} の{channel}通知先 #{id} {address} を{role}として追加しました"
+        "（言語: {language}）",
+    ),
+    "recipients_secret_once": _L(
+        en="Webhook secret, shown only now: give it to the receiver to verify the signatures.",
+        ja="Webhookのシークレットです。表示は今回限りです。署名の検証用に受信側へ渡してください。",
+    ),
+    "recipients_secret_given": _L(
+        en="Deliveries are signed with the secret given (fingerprint {fingerprint}).",
+        ja="指定されたシークレット（フィンガープリント {fingerprint}）で署名して送信します。",
+    ),
+    "recipients_removed": _L(
+        en="recipient #{id} ({channel} {address}, {role}) removed",
+        ja="通知先 #{id}（{channel} {address}、{role}）を削除しました",
+    ),
+    "recipients_none": _L(
+        en="Client {client} has no notification recipients yet: reminders go to the log only "
+        "(add one with `isms-flow recipients add {client} --email ADDRESS --role ROLE`).",
+        ja="クライアント {client} には通知先がまだありません。リマインダーはログにのみ出力されます"
+        "（`isms-flow recipients add {client} --email ADDRESS --role ROLE` で追加）。",
+    ),
+    "recipients_client_language": _L(
+        en="client's ({language})", ja="クライアントに従う（{language}）"
+    ),
+    "recipients_channel": _L(en="Channel", ja="チャネル"),
+    "recipients_address": _L(en="Address", ja="宛先"),
+    "recipients_role": _L(en="Role", ja="役割"),
+    "recipients_secret": _L(en="Secret (fingerprint)", ja="シークレット（フィンガープリント）"),
+    "recipients_added_by": _L(en="Added by", ja="追加者"),
+    "recipients_added_at": _L(en="Added", ja="追加日時"),
+    # the scheduler and its notifications (isms-flow scheduler run, isms-flow notifications)
+    "scheduler_started": _L(
+        en="scheduler {worker} started: delivering every {interval} s (Ctrl-C or SIGTERM stops it)",
+        ja="スケジューラ {worker} を開始しました: {interval}秒ごとに配信します"
+        "（Ctrl-C または SIGTERM で停止）",
+    ),
+    "scheduler_stopped": _L(en="scheduler stopped", ja="スケジューラを停止しました"),
+    "scheduler_tick": _L(
+        en="tick at {at}: {sent} sent, {retried} to retry, {failed} failed, {cancelled} cancelled",
+        ja="{at} の配信: 送信 {sent}件、再試行待ち {retried}件、失敗 {failed}件、"
+        "取消し {cancelled}件",
+    ),
+    "notifications_status_sent": _L(en="sent", ja="送信済み"),
+    "notifications_status_pending": _L(en="pending", ja="送信待ち"),
+    "notifications_status_sending": _L(en="sending", ja="送信中"),
+    "notifications_status_failed": _L(en="failed", ja="失敗"),
+    "notifications_status_cancelled": _L(en="cancelled", ja="取消し"),
+    "notifications_status_lost": _L(en="taken over", ja="他の配信処理が引継ぎ"),
+    "notifications_overdue": _L(en="overdue", ja="期限超過"),
+    "notifications_days_before": _L(en="{days} days before", ja="{days}日前"),
+    "notifications_due_on": _L(en="due {due}", ja="期限 {due}"),
+    "notifications_recipients": _L(en="to {count}", ja="宛先 {count}件"),
+    "notifications_late": _L(en="late", ja="遅延"),
+    "notifications_escalation_fired": _L(
+        en="workflow trigger fired", ja="ワークフローのトリガーを実行"
+    ),
+    "notifications_escalation_not_applicable": _L(
+        en="trigger not applicable in the current stage", ja="現在の段階ではトリガー対象外"
+    ),
+    "notifications_escalation_escalated": _L(en="escalated", ja="エスカレーション"),
+    "notifications_escalation_none": _L(en="marked overdue", ja="期限超過として記録"),
+    "notifications_deadline": _L(en="Deadline", ja="期限"),
+    "notifications_when": _L(en="When", ja="時期"),
+    "notifications_channel": _L(en="Channel", ja="チャネル"),
+    "notifications_fires": _L(en="Sent / next try", ja="送信日時／次回"),
+    "notifications_attempts": _L(en="Attempts", ja="試行回数"),
+    "notifications_last_error": _L(en="Last error", ja="直近のエラー"),
+    "notifications_none": _L(en="No notifications match.", ja="該当する通知はありません。"),
+    "notifications_more": _L(
+        en="… {more} more; narrow with --project, --failed or --pending, or raise --limit",
+        ja="…ほか {more}件。--project、--failed、--pending で絞り込むか --limit を増やしてください",
+    ),
+    "notifications_requeued": _L(
+        en="notification #{id} requeued: the next tick delivers it",
+        ja="通知 #{id} を再送待ちに戻しました。次回の配信で送信します",
+    ),
+    # deadlines, the calendar and reminder days (isms-flow deadlines, calendar, client reminders)
+    "deadlines_title": _L(en="Deadlines — {scope}", ja="期限一覧 — {scope}"),
+    "deadlines_none": _L(
+        en="No open deadlines for {scope}.", ja="{scope} に未達成の期限はありません。"
+    ),
+    "deadlines_deadline": _L(en="Deadline", ja="期限の種類"),
+    "deadlines_due": _L(en="Due", ja="期限日"),
+    "deadlines_days_left": _L(en="Days left", ja="残り日数"),
+    "deadlines_if_missed": _L(en="If missed", ja="期限超過時"),
+    "deadlines_next_reminder": _L(en="Next reminder", ja="次のリマインダー"),
+    "deadlines_escalate": _L(en="escalate", ja="エスカレーション"),
+    "deadlines_status_open": _L(en="open", ja="未到来"),
+    "deadlines_status_due_soon": _L(en="due soon", ja="期限間近"),
+    "deadlines_status_overdue": _L(en="overdue", ja="期限超過"),
+    "deadlines_status_met": _L(en="met", ja="達成"),
+    "deadlines_status_cancelled": _L(en="cancelled", ja="取消"),
+    "deadlines_reminders_title": _L(
+        en="Reminder days of client {client} (days before the due date)",
+        ja="クライアント {client} のリマインダー（期限日の何日前）",
+    ),
+    "deadlines_days": _L(en="Days before", ja="何日前"),
+    "deadlines_source": _L(en="Set by", ja="設定元"),
+    "deadlines_source_client": _L(en="client (this kind)", ja="クライアント（この種類）"),
+    "deadlines_source_client_default": _L(en="client (every kind)", ja="クライアント（全種類）"),
+    "deadlines_source_workflow": _L(en="workflow", ja="ワークフロー"),
+    "calendar_written": _L(
+        en="{events} deadline(s) of {scope} written to {file} with {alarms} reminder alarm(s)",
+        ja="{scope} の期限 {events}件をリマインダー {alarms}件付きで {file} に書き出しました",
+    ),
 }
 
 

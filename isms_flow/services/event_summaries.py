@@ -56,6 +56,8 @@ def _state_changed(p: _Payload) -> str:
             f" (OVERRIDE #{override['id']} asked by {override['requested_by']}, approved by "
             f"{override['approved_by']}: {override['reason']})"
         )
+    if p.get("by_deadline"):
+        text += f" (deadline {p['by_deadline']} overdue)"
     return text
 
 
@@ -233,4 +235,25 @@ _FORMATTERS: dict[str, _Formatter] = {
         f"quote #{p['quote_id']} {p['body']} unselected for #{p['replaced_by']['quote_id']}"
     ),
     "certificate_recorded": _certificate,
+    # Notification recipients of a client (never their secrets)
+    "recipient_added": lambda p: (
+        f"{p['channel']} recipient #{p['recipient_id']} {p['address']} added as {p['role']}"
+        + (f" (secret {p['secret_fingerprint']})" if p.get("secret_fingerprint") else "")
+    ),
+    "recipient_removed": lambda p: (
+        f"{p['channel']} recipient #{p['recipient_id']} {p['address']} ({p['role']}) removed"
+    ),
+    # Deadlines and notifications (the scheduler)
+    "deadline_overdue": lambda p: (
+        f"deadline {p['deadline']} (due {p['due_on']}) overdue: "
+        + {
+            "fired": f"{p['on_overdue']} fired from {p['state']}",
+            "not_applicable": f"{p['on_overdue']} not possible from {p['state']}, nothing changed",
+            "escalated": "escalated to the client's escalation contacts",
+        }.get(p["action"], "recorded")
+    ),
+    "notification_requeued": lambda p: (
+        f"notification #{p['notification_id']} ({p['channel']}, {p['deadline']}) requeued "
+        f"after {p['attempts']} attempt(s): {p['last_error']}"
+    ),
 }

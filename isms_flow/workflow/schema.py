@@ -1,5 +1,7 @@
 """The pydantic schema of a workflow file, and the graph checks a valid file must pass.
 
+The `deadlines:` section has its own module (`deadline_section`, checked by `deadline_checks`).
+
 Structure is checked by pydantic; `graph_problems` then checks what a schema cannot express
 (names that must exist, states that must be reachable or have a way out). Both report a
 location path such as `("transitions", 3, "dest")`, which the loader turns into a line number.
@@ -13,6 +15,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from isms_flow.i18n import LocalizedText
+from isms_flow.workflow.deadline_checks import deadline_problems
+from isms_flow.workflow.deadline_section import DeadlinesSection
 from isms_flow.workflow.requirements import Requirement, Vocabulary, parse_requirement
 
 __all__ = [
@@ -81,6 +85,7 @@ class WorkflowDefinition(_Strict):
     evidence_kinds: dict[Identifier, LocalizedText] = Field(default_factory=dict)
     states: tuple[StateDefinition, ...] = Field(min_length=1)
     transitions: tuple[TransitionDefinition, ...] = Field(min_length=1)
+    deadlines: DeadlinesSection = Field(default_factory=DeadlinesSection)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -126,6 +131,7 @@ def graph_problems(definition: WorkflowDefinition) -> list[Problem]:
         problems.append((("initial",), f"unknown state '{definition.initial}' (known: {known})"))
     problems += _transition_problems(definition, names, known)
     problems += _reference_problems(definition)
+    problems += deadline_problems(definition)
     if not problems:
         problems += _shape_problems(definition, names)
     return problems

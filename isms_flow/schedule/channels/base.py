@@ -42,6 +42,15 @@ class Notification:
     subject: str
     body: str
     data: dict[str, Any] = field(default_factory=dict)
+    # Subject and body in other languages, by language code, for a channel that writes to
+    # recipients of several languages in one `send`; a language missing here gets the above.
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """Subject and body in `language` when rendered in it, else in `self.language`."""
+        if language == self.language:
+            return self.subject, self.body
+        return self.translations.get(language, (self.subject, self.body))
 
 
 class DeliveryError(IsmsFlowError):

@@ -41,6 +41,9 @@ class ScheduleStateRow(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
     computed_version: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Recompute then even if the version did not move: a planned audit's day comes, and from
+    # then on it counts as held (added by migration 0005).
+    recheck_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class DeadlineRow(Base):
