@@ -67,6 +67,8 @@ class FindingFact:
     key: str
     grade: str
     status: str
+    due: date | None = None
+    """When the owner must have carried out the corrective action (None: no date set)."""
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def test_deadlines_lists_the_projects_deadlines_soonest_first(demo: Cli) -> None
 
 def test_deadlines_speaks_japanese(demo: Cli) -> None:
     out = demo.call("deadlines", "--client", "demo-corp", "--lang", "ja").ok().out
-    assert "期限一覧 — client demo-corp" in out
+    assert "期限一覧 — 顧客 demo-corp" in out
     assert "維持審査" in out and "認証の有効期限" in out and "未到来" in out
 
 

@@ -17,6 +17,7 @@ from isms_flow.schedule.dispatcher import TickReport, tick
 from isms_flow.services import history, projects
 from isms_flow.services.demo import run_demo
 from isms_flow.services.notifications import list_notifications
+from isms_flow.services.registers.audits.findings import mark_corrected
 from tests.integration.dispatch_support import RecordingChannel, statuses
 from tests.integration.support import stored_events
 
@@ -44,14 +45,17 @@ def test_reminders_then_a_missed_surveillance_audit_suspends_the_certificate(
     app: App, clock: FrozenClock
 ) -> None:
     list(run_demo(app))
+    # The open nonconformities of the demo are corrected on time: this test is about the cycle.
+    for finding in ("F-002", "F-005"):
+        mark_corrected(app, ref=REF, key=finding, actor="owner")
     channel = FailingOnce()
 
     assert _tick(app, clock, channel).deliveries == []  # the first reminders are 90 days out
     clock.current = NINETY_DAYS_BEFORE
     first = _tick(app, clock, channel)
     assert sorted(d.deadline for d in first.deliveries) == [
-        "internal_audit:2026-04-01",
-        "management_review:2026-04-01",
+        "internal_audit:2026-03-13",
+        "management_review:2026-03-26",
         "surveillance_audit:2027",
     ]
     surveillance = next(n for n, _ in channel.received if n.deadline_kind == "surveillance_audit")
@@ -65,8 +69,8 @@ def test_reminders_then_a_missed_surveillance_audit_suspends_the_certificate(
     overdue = _tick(app, clock, channel)
     escalations = [d for d in overdue.deliveries if d.kind == "escalation"]
     assert sorted((d.deadline, d.escalation) for d in escalations) == [
-        ("internal_audit:2026-04-01", "escalated"),
-        ("management_review:2026-04-01", "escalated"),
+        ("internal_audit:2026-03-13", "escalated"),
+        ("management_review:2026-03-26", "escalated"),
         ("surveillance_audit:2027", "fired"),
     ]
     assert projects.project_status(app, ref=REF).project.state == "suspended"

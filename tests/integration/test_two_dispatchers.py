@@ -81,8 +81,9 @@ def _run_two_dispatchers(
     lines = out_file.read_text(encoding="utf-8").splitlines()
     by_worker = Counter(line.split("\t")[1] for line in lines)
     assert by_worker == Counter(sent_by), (by_worker, sent_by)  # each recorded what it sent
-    # Both took part: a dispatcher that lost a batch to the other goes on with the next one.
-    assert all(by_worker[worker] > 0 for worker in WORKERS), by_worker
+    # Whether both took part depends on how the two processes are scheduled (on a loaded
+    # machine one may drain every batch before the other starts), so it is not asserted; a
+    # dispatcher that loses a batch going on with the next one is tested in test_dispatcher.py.
     return Counter(line.split("\t")[0] for line in lines)
 
 

@@ -302,6 +302,28 @@ def test_each_nonconformity_of_a_body_audit_is_answered_within_90_days() -> None
     ]
 
 
+def test_each_nonconformity_is_corrected_by_its_owners_due_date_internal_ones_too() -> None:
+    planned = FindingFact(
+        "IA-2026-2", "internal", date(2026, 10, 27), "F-002", "minor", "plan_accepted",
+        date(2027, 1, 31),
+    )  # fmt: skip
+    corrected = FindingFact(
+        "S2-2026-1", "stage2", date(2026, 11, 24), "F-005", "major", "corrected",
+        date(2027, 1, 25),
+    )  # fmt: skip
+    undated = FindingFact("IA-2026-2", "internal", date(2026, 10, 27), "F-006", "minor", "open")
+    observation = FindingFact(
+        "IA-2026-2", "internal", date(2026, 10, 27), "F-007", "observation", "open",
+        date(2027, 2, 1),
+    )  # fmt: skip
+    found = deadlines(findings=(planned, corrected, undated, observation))
+    due = of_kind(found, "corrective_action_due")
+    assert [(d.key, d.due_on, d.status, d.on_overdue) for d in due] == [
+        ("corrective_action_due:IA-2026-2/F-002", date(2027, 1, 31), "open", "escalate"),
+        ("corrective_action_due:S2-2026-1/F-005", date(2027, 1, 25), "met", "escalate"),
+    ]
+
+
 def test_a_certification_body_of_the_workflow_sets_its_own_response_time() -> None:
     text = ISO_WORKFLOW.read_text(encoding="utf-8").replace(
         "  certification_bodies: {}",
@@ -363,6 +385,17 @@ def test_an_internal_audit_report_uploaded_counts_as_an_internal_audit() -> None
     )
     found = deadlines(evidence=(report,))
     assert found["internal_audit:2026-05-31"].due_on == date(2027, 5, 31)
+
+
+def test_a_report_uploaded_weeks_after_the_recorded_audit_is_that_audit() -> None:
+    audit = AuditFact("IA-2026-3", "internal", date(2026, 11, 6), date(2026, 11, 6))
+    report = EvidenceFact(
+        9, "internal_audit_report", "internal_audit_report", 1, 1, date(2026, 11, 26)
+    )
+    internal = of_kind(deadlines(audits=(audit,), evidence=(report,)), "internal_audit")
+    assert [(d.key, d.due_on, d.status) for d in internal] == [
+        ("internal_audit:2026-11-06", date(2027, 11, 6), "open")
+    ]
 
 
 @pytest.mark.parametrize("state", ["scoping", "stage2_audit"])

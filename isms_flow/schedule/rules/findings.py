@@ -9,7 +9,7 @@ client answers each nonconformity within a time the certification body defines (
 from __future__ import annotations
 
 from isms_flow.isms.audits import AUDIT_KINDS
-from isms_flow.isms.findings import RESOLVED
+from isms_flow.isms.findings import CORRECTED, RESOLVED
 from isms_flow.schedule.rules.base import RuleContext, RuleType, register, shift
 from isms_flow.schedule.timeline import Deadline, DeadlineStatus
 
@@ -86,6 +86,39 @@ def _corrective_action_response(ctx: RuleContext) -> list[Deadline]:
     ]
 
 
+def _corrective_action_due(ctx: RuleContext) -> list[Deadline]:
+    # Any audit, internal ones too: the owner's due date is the client's own commitment, and a
+    # surveillance audit checks that accepted plans were carried out on time.
+    grades = set(ctx.rule.grades or ("major", "minor"))
+    kinds = set(ctx.rule.audit_kinds or AUDIT_KINDS)
+    return [
+        ctx.deadline(
+            f"{finding.audit_key}/{finding.key}",
+            shift(finding.due, ctx.due),
+            "met" if finding.status in CORRECTED else "open",
+            audit=finding.audit_key,
+            finding=finding.key,
+            grade=finding.grade,
+            finding_due=finding.due,
+            finding_status=finding.status,
+        )
+        for finding in ctx.timeline.findings
+        if finding.due is not None and finding.grade in grades and finding.audit_kind in kinds
+    ]
+
+
+register(
+    RuleType(
+        name="corrective_action_due",
+        summary="each nonconformity's corrective action carried out by its owner's due date",
+        anchors={"finding_due": "after"},
+        compute=_corrective_action_due,
+        options={
+            "grades": frozenset({"major", "minor"}),
+            "audit_kinds": frozenset(AUDIT_KINDS),
+        },
+    )
+)
 register(
     RuleType(
         name="major_nonconformity",

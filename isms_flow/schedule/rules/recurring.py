@@ -40,8 +40,12 @@ def _evidence_validity(ctx: RuleContext) -> list[Deadline]:
 def _every_time(ctx: RuleContext, held: Iterable[date], milestone: str) -> list[Deadline]:
     """One deadline counted from each time it was done; all but the latest are met."""
     kinds = set(ctx.rule.kinds)
-    documented = (f.effective_on for f in ctx.timeline.evidence if f.kind in kinds)
-    days = merge_dates(ctx.timeline.held([*held, *documented]), ctx.milestone(milestone))
+    documented = [f.effective_on for f in ctx.timeline.evidence if f.kind in kinds]
+    # A report or minutes uploaded weeks after the recorded audit or review documents that
+    # event, not another one: like a transition, it merges into the register's date.
+    days = merge_dates(
+        ctx.timeline.held(held), ctx.timeline.held([*documented, *ctx.milestone(milestone)])
+    )
     return [
         ctx.deadline(
             day.isoformat(),

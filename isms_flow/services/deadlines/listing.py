@@ -52,7 +52,7 @@ def list_deadlines(
         raise BadInput("give a PROJECT or --client, not both")
     now = app.clock.now()
     with app.uow() as uow:
-        ids, scope = _selection(uow.session, ref, client)
+        ids, scope = _selection(uow.session, ref, client, lang)
     refresh_deadlines(app, now=now, project_ids=ids)
     with app.uow() as uow:
         views = _views(app, uow.session, ids, now, lang, include_all)
@@ -60,7 +60,7 @@ def list_deadlines(
 
 
 def _selection(
-    session: Session, ref: str | None, client: str | None
+    session: Session, ref: str | None, client: str | None, lang: Language
 ) -> tuple[list[int] | None, str]:
     if ref is not None:
         project = find_project(session, ref)
@@ -68,8 +68,8 @@ def _selection(
     if client is not None:
         row = find_client(session, client)
         ids = session.scalars(select(ProjectRow.id).where(ProjectRow.client_id == row.id)).all()
-        return list(ids), f"client {row.key}"
-    return None, "all clients"
+        return list(ids), f"client {row.key}" if lang == "en" else f"顧客 {row.key}"
+    return None, "all clients" if lang == "en" else "全顧客"
 
 
 def _views(

@@ -178,13 +178,16 @@ def load_timelines(
             FindingRow.key,
             FindingRow.grade,
             FindingRow.status,
+            FindingRow.due,
         )
         .join(AuditRow, AuditRow.id == FindingRow.audit_id)
         .where(AuditRow.project_id.in_(ids))
         .order_by(AuditRow.started_on, AuditRow.id, FindingRow.id)
     ):
         facts[row.project_id].findings.append(
-            FindingFact(row.audit_key, row.kind, row.ended_on, row.key, row.grade, row.status)
+            FindingFact(
+                row.audit_key, row.kind, row.ended_on, row.key, row.grade, row.status, row.due
+            )
         )
     _load_evidence(session, ids, evidence_kinds, facts)
     for project_id, held_on in connection.execute(
