@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AuthenticationFailed",
     "BadInput",
     "ConflictError",
     "GuardBlocked",
@@ -79,3 +80,14 @@ class PermissionDenied(IsmsFlowError):
 
 class IntegrityFailure(IsmsFlowError):
     """Stored history or evidence no longer matches what was recorded."""
+
+
+class AuthenticationFailed(IsmsFlowError):
+    """A presented credential (an API token) is not accepted.
+
+    One message for every reason (unknown, expired, revoked, malformed): telling them apart
+    would help someone guessing tokens, and never helps the holder of a real one.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("invalid or expired token")

@@ -19,6 +19,7 @@ from isms_flow.cli import (
     demo,
     evidence,
     notifications,
+    orgs,
     projects,
     quotes,
     recipients,
@@ -26,12 +27,15 @@ from isms_flow.cli import (
     risks,
     scheduler,
     soa,
+    tokens,
     training,
+    users,
     workflows,
 )
 from isms_flow.cli.context import CliState
 from isms_flow.cli.output import err_console, print_json
 from isms_flow.errors import (
+    AuthenticationFailed,
     BadInput,
     ConflictError,
     GuardBlocked,
@@ -58,6 +62,7 @@ EXIT_CODES: dict[type[IsmsFlowError], int] = {
     InvalidTrigger: EXIT_BAD_INPUT,
     PermissionDenied: EXIT_BAD_INPUT,
     WorkflowDefinitionError: EXIT_BAD_INPUT,
+    AuthenticationFailed: EXIT_BAD_INPUT,
 }
 
 app = typer.Typer(
@@ -82,6 +87,9 @@ app.add_typer(certificate.app, name="certificate")
 app.add_typer(recipients.app, name="recipients")
 app.add_typer(scheduler.app, name="scheduler")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(orgs.app, name="org")
+app.add_typer(users.app, name="user")
+app.add_typer(tokens.app, name="token")
 app.command("demo")(demo.demo)
 app.command("deadlines")(deadlines.deadlines)
 app.command("calendar")(calendar.calendar)

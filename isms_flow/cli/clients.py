@@ -25,12 +25,21 @@ def add(
         str | None, typer.Option(help="IANA time zone (default Asia/Tokyo).")
     ] = None,
     language: Annotated[str | None, typer.Option(help="en or ja.")] = None,
+    org: Annotated[
+        str, typer.Option("--org", help="The organization owning it (see `isms-flow org list`).")
+    ] = "default",
     json: JsonFlag = False,
 ) -> None:
     """Register a client."""
     state = state_of(ctx)
     view = service.add_client(
-        state.app, key=key, name=name, actor=state.actor_name, timezone=timezone, language=language
+        state.app,
+        key=key,
+        name=name,
+        actor=state.actor_name,
+        timezone=timezone,
+        language=language,
+        organization=org,
     )
     if json:
         print_json(view)

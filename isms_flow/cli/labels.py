@@ -543,6 +543,62 @@ _LABELS: dict[str, LocalizedText] = {
         en="{events} deadline(s) of {scope} written to {file} with {alarms} reminder alarm(s)",
         ja="{scope} の期限 {events}件をリマインダー {alarms}件付きで {file} に書き出しました",
     ),
+    # accounts: organizations, users, roles, API tokens (isms-flow org|user|token …)
+    "accounts_org_added": _L(
+        en="organization {key} ({name}) added", ja="組織 {key}（{name}）を追加しました"
+    ),
+    "accounts_organization": _L(en="Organization", ja="組織"),
+    "accounts_clients": _L(en="Clients", ja="クライアント"),
+    "accounts_users": _L(en="Users", ja="ユーザー数"),
+    "accounts_user_added": _L(
+        en="user {email} ({name}) added to organization {organization}; grant a role with "
+        "`isms-flow user grant {email} CLIENT ROLE`",
+        ja="ユーザー {email}（{name}）を組織 {organization} に追加しました。ロールは "
+        "`isms-flow user grant {email} CLIENT ROLE` で付与します",
+    ),
+    "accounts_email": _L(en="E-mail", ja="メールアドレス"),
+    "accounts_roles": _L(en="Roles", ja="ロール"),
+    "accounts_no_role": _L(en="none", ja="なし"),
+    "accounts_active_tokens": _L(en="Active tokens", ja="有効なトークン"),
+    "accounts_users_none": _L(
+        en="No users yet: add one with `isms-flow user add EMAIL --org KEY --name NAME`.",
+        ja="ユーザーはまだいません。`isms-flow user add EMAIL --org KEY --name NAME` で"
+        "追加します。",
+    ),
+    "accounts_granted": _L(
+        en="{email} now has the role {role} on client {client}",
+        ja="{email} にクライアント {client} のロール {role} を付与しました",
+    ),
+    "accounts_granted_was": _L(en=" (was {previous})", ja="（変更前: {previous}）"),
+    "accounts_revoked": _L(
+        en="{email} no longer has the role {previous} on client {client}",
+        ja="{email} のクライアント {client} に対するロール {previous} を取り消しました",
+    ),
+    "accounts_token_created": _L(
+        en="API token #{id} ({fingerprint}) created for {email}, valid until {expires}",
+        ja="{email} の APIトークン #{id}（{fingerprint}）を作成しました。有効期限: {expires}",
+    ),
+    "accounts_token_once": _L(
+        en="Copy the token now: it is shown only this once and stored nowhere.",
+        ja="トークンは今回しか表示されず、どこにも保存されません。今すぐコピーしてください。",
+    ),
+    "accounts_token_revoked": _L(
+        en="API token #{id} ({fingerprint}) of {email} revoked: it is refused from now on",
+        ja="{email} の APIトークン #{id}（{fingerprint}）を失効させました。以後は使用できません",
+    ),
+    "accounts_tokens_none": _L(
+        en="{email} has no API tokens: create one with `isms-flow token create {email}`.",
+        ja="{email} の APIトークンはありません。`isms-flow token create {email}` で作成します。",
+    ),
+    "accounts_fingerprint": _L(en="Fingerprint", ja="フィンガープリント"),
+    "accounts_expires": _L(en="Expires", ja="有効期限"),
+    "accounts_last_used": _L(en="Last used", ja="最終使用"),
+    "accounts_never": _L(en="never", ja="未使用"),
+    "accounts_created": _L(en="Created", ja="作成日時"),
+    "accounts_created_by": _L(en="Created by", ja="作成者"),
+    "accounts_token_active": _L(en="active", ja="有効"),
+    "accounts_token_expired": _L(en="expired", ja="期限切れ"),
+    "accounts_token_revoked_status": _L(en="revoked", ja="失効"),
 }
 
 

@@ -9,12 +9,13 @@ import structlog
 from sqlalchemy import func, select
 
 from isms_flow.bootstrap import App
-from isms_flow.errors import BadInput
+from isms_flow.errors import BadInput, NotFound
 from isms_flow.i18n import LANGUAGES
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.views import ClientView
 from isms_flow.store.events import append_event
 from isms_flow.store.models import ClientRow, ProjectRow
+from isms_flow.store.tables.accounts import DEFAULT_ORGANIZATION, OrganizationRow
 
 __all__ = ["KEY_PATTERN", "add_client", "check_key", "list_clients"]
 
@@ -40,8 +41,10 @@ def add_client(
     actor: str,
     timezone: str | None = None,
     language: str | None = None,
+    organization: str = DEFAULT_ORGANIZATION,
 ) -> ClientView:
-    """Register a client; its time zone and language default to the installation's."""
+    """Register a client of an organization (by default the installation's `default` one);
+    its time zone and language default to the installation's."""
     check_key("client", key)
     if not name.strip():
         raise BadInput("client name must not be empty")
@@ -57,8 +60,18 @@ def add_client(
             session = uow.session
             if session.scalars(select(ClientRow.id).where(ClientRow.key == key)).first():
                 raise BadInput(f"client '{key}' already exists")
+            owner = session.scalars(
+                select(OrganizationRow.id).where(OrganizationRow.key == organization)
+            ).first()
+            if owner is None:
+                raise NotFound("organization", organization, hint="see `isms-flow org list`")
             client = ClientRow(
-                key=key, name=name.strip(), timezone=zone, language=lang, created_at=now
+                organization_id=owner,
+                key=key,
+                name=name.strip(),
+                timezone=zone,
+                language=lang,
+                created_at=now,
             )
             session.add(client)
             uow.flush()
@@ -68,7 +81,13 @@ def add_client(
                 actor=actor,
                 type="client_added",
                 client_id=client.id,
-                payload={"key": key, "name": client.name, "timezone": zone, "language": lang},
+                payload={
+                    "key": key,
+                    "name": client.name,
+                    "timezone": zone,
+                    "language": lang,
+                    "organization": organization,
+                },
             )
             uow.commit()
             _log.info("client_added", client=key, actor=actor)

@@ -243,6 +243,24 @@ _FORMATTERS: dict[str, _Formatter] = {
     "recipient_removed": lambda p: (
         f"{p['channel']} recipient #{p['recipient_id']} {p['address']} ({p['role']}) removed"
     ),
+    # Accounts: organizations, users, roles, API tokens (never a token or its hash)
+    "organization_added": lambda p: f"organization {p['organization']} ({p['name']}) added",
+    "user_added": lambda p: (
+        f"user {p['email']} ({p['name']}) added to organization {p['organization']}"
+    ),
+    "role_granted": lambda p: (
+        f"{p['user']} granted {p['role']} on client {p['client']}"
+        + (f" (was {p['replaces']})" if p.get("replaces") else "")
+    ),
+    "role_revoked": lambda p: f"{p['user']}'s role {p['role']} on client {p['client']} revoked",
+    "token_created": lambda p: (
+        f"API token #{p['token_id']} ({p['fingerprint']}) created for {p['user']}"
+        + (f" '{p['name']}'" if p.get("name") else "")
+        + f", expires {p['expires_at'][:10]}"
+    ),
+    "token_revoked": lambda p: (
+        f"API token #{p['token_id']} ({p['fingerprint']}) of {p['user']} revoked"
+    ),
     # Deadlines and notifications (the scheduler)
     "deadline_overdue": lambda p: (
         f"deadline {p['deadline']} (due {p['due_on']}) overdue: "

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -53,6 +54,13 @@ class ClientRow(Base):
     __tablename__ = "clients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The tenant owning the client (store/tables/accounts.py, migration 0006). A client added
+    # without one belongs to the organization `default`, which every installation has.
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id"),
+        index=True,
+        default=text("(SELECT id FROM organizations WHERE key = 'default')"),
+    )
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,39 @@
+"""Use cases for accounts: organizations, users, roles per client, API tokens, authentication.
+
+The rules themselves (roles, the permission matrix, token format) are pure and live in
+`isms_flow.accounts`; these services store, load and record them as events.
+"""
+
+from __future__ import annotations
+
+from isms_flow.services.accounts.acting import Acting, actor_name
+from isms_flow.services.accounts.authentication import authenticate
+from isms_flow.services.accounts.grants import grant_role, revoke_role
+from isms_flow.services.accounts.organizations import add_organization, list_organizations
+from isms_flow.services.accounts.tenancy import (
+    find_visible_client,
+    find_visible_project,
+    visible_client_ids,
+    visible_clients,
+)
+from isms_flow.services.accounts.tokens import create_token, list_tokens, revoke_token
+from isms_flow.services.accounts.users import add_user, list_users
+
+__all__ = [
+    "Acting",
+    "actor_name",
+    "add_organization",
+    "add_user",
+    "authenticate",
+    "create_token",
+    "find_visible_client",
+    "find_visible_project",
+    "grant_role",
+    "list_organizations",
+    "list_tokens",
+    "list_users",
+    "revoke_role",
+    "revoke_token",
+    "visible_client_ids",
+    "visible_clients",
+]
