@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-scheduler clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-runtime
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/scheduler.py
+
+bench-scheduler: $(VENV)/.installed-runtime
+	$(BIN)/python bench/scheduler.py
 
 clean:
 	rm -rf $(VENV) .isms-flow .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -26,6 +26,7 @@ from isms_flow.cli import (
     review,
     risks,
     scheduler,
+    simulate,
     soa,
     tokens,
     training,
@@ -93,6 +94,7 @@ app.add_typer(tokens.app, name="token")
 app.command("demo")(demo.demo)
 app.command("deadlines")(deadlines.deadlines)
 app.command("calendar")(calendar.calendar)
+app.command("simulate")(simulate.simulate)
 clients.app.command("reminders")(deadlines.client_reminders)
 
 

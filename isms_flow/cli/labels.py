@@ -599,6 +599,33 @@ _LABELS: dict[str, LocalizedText] = {
     "accounts_token_active": _L(en="active", ja="有効"),
     "accounts_token_expired": _L(en="expired", ja="期限切れ"),
     "accounts_token_revoked_status": _L(en="revoked", ja="失効"),
+    # the forecast (isms-flow simulate)
+    "simulate_title": _L(
+        en="What would fire — {period}", ja="発生する通知とエスカレーション — {period}"
+    ),
+    "simulate_period": _L(
+        en="{scope}, from {start} to the end of {until}",
+        ja="{scope}、{start} から {until} の終わりまで",
+    ),
+    "simulate_none": _L(
+        en="Nothing would fire — {period}.", ja="通知もエスカレーションもありません — {period}。"
+    ),
+    "simulate_at": _L(en="At (client time)", ja="日時（顧客の現地時刻）"),
+    "simulate_did": _L(en="Escalation did", ja="エスカレーションの結果"),
+    "simulate_not_applicable": _L(
+        en="'{trigger}' not possible from '{state}'",
+        ja="'{state}' からは '{trigger}' を実行できない",
+    ),
+    "simulate_moved": _L(
+        en="{project}: {before} → {after} if nobody acts",
+        ja="{project}: 対応がなければ {before} → {after}",
+    ),
+    "simulate_summary": _L(
+        en="{reminders} reminder(s), {escalations} escalation(s) — simulated on a copy of the "
+        "database: nothing was sent and nothing changed",
+        ja="リマインダー {reminders}件、エスカレーション {escalations}件 — データベースの"
+        "コピーで試算しました。送信も変更もしていません",
+    ),
 }
 
 

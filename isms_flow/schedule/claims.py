@@ -2,24 +2,27 @@
 
 A row moves `pending → sending` when a dispatcher claims it (its name and a lease end are
 written, `attempts` counts the claim) and from `sending` to `sent`, back to `pending` with a
-later `next_attempt_at` (a retry), to `failed` (gave up) or to `cancelled`. Each step is its own
-short transaction, and a record only lands while the row is still leased to the dispatcher that
-claimed it, so two dispatchers never both record one row. A dispatcher killed mid-delivery
-leaves a `sending` row whose lease runs out; the next claim takes it again.
+later `next_attempt_at` (a retry), to `failed` (gave up) or to `cancelled`. A record only lands
+while the row is still leased to the dispatcher that claimed it, so two dispatchers never both
+record one row. A dispatcher killed mid-delivery leaves `sending` rows whose lease runs out;
+the next claim takes them again.
 
-Claiming follows docs/scheduling.md §5: on PostgreSQL the due rows are selected `FOR UPDATE
-SKIP LOCKED`, so concurrent dispatchers take disjoint batches; on SQLite (one writer at a time)
-the candidates are read first and each is taken by a conditional UPDATE whose row count says
-whether this dispatcher won it.
+A batch is claimed by ONE statement (docs/scheduling.md §5): `UPDATE … WHERE id IN (SELECT
+the oldest due, unleased rows LIMIT n) RETURNING id, attempts` — on PostgreSQL the inner select
+is `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers take disjoint batches; on SQLite (one
+writer at a time) the statement is atomic by itself. The outcomes of a delivered batch are
+recorded together in one short transaction (`record_outcomes`): one statement per kind of
+outcome, each naming the rows and checking the lease, so ten thousand deliveries cost a few
+dozen statements instead of ten thousand transactions.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import bindparam, or_, select, update
 
@@ -27,19 +30,24 @@ from isms_flow.bootstrap import App
 from isms_flow.config import SchedulerSettings
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.store.tables.schedule import ReminderRow
-from isms_flow.store.unit_of_work import UnitOfWork, conflicts_mapped
+from isms_flow.store.unit_of_work import conflicts_mapped
 
 __all__ = [
+    "LIVE",
     "Claim",
+    "ClaimOutcome",
     "RetryPolicy",
     "claim_due",
     "record_cancelled",
     "record_failure",
+    "record_outcomes",
     "record_sent",
 ]
 
 LIVE = ("pending", "sending")
 """Statuses of rows a dispatcher may still deliver."""
+
+_CHUNK = 500  # ids per IN (...) list: well inside every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -84,36 +92,51 @@ class Claim:
     attempts: int
 
 
-_table = ReminderRow.__table__
+OutcomeStatus = Literal["sent", "failed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    """What delivery did with a claimed row, to be recorded.
+
+    `failed` is a failed attempt: the record makes it a retry (`pending`) or, after the last
+    attempt, `failed` for good.
+    """
+
+    claim: Claim
+    status: OutcomeStatus
+    late: bool = False
+    error: str = ""
+
+
 _due = (
     ReminderRow.status.in_(LIVE),
     ReminderRow.next_attempt_at <= bindparam("now"),
     or_(ReminderRow.lease_until.is_(None), ReminderRow.lease_until < bindparam("now")),
 )
-_CANDIDATES: Any = (
+_OLDEST_DUE: Any = (
     select(ReminderRow.id)
     .where(*_due)
     .order_by(ReminderRow.fire_at, ReminderRow.id)
     .limit(bindparam("limit"))
 )
-# The claim re-checks "due and not leased" itself: whatever was read before may be stale.
 _TAKE = (
     update(ReminderRow)
-    .where(ReminderRow.id == bindparam("reminder_id"), *_due)
+    # The outer condition repeats "due and not leased": it is what makes the claim safe,
+    # whatever the inner select saw.
+    .where(*_due)
     .values(
         status="sending",
         lease_owner=bindparam("owner"),
         lease_until=bindparam("lease_until"),
         attempts=ReminderRow.attempts + 1,
     )
+    .returning(ReminderRow.id, ReminderRow.attempts, ReminderRow.fire_at)
 )
-_ATTEMPTS = select(ReminderRow.id, ReminderRow.attempts).where(
-    ReminderRow.id.in_(bindparam("ids", expanding=True))
-)
-_HELD = (
-    ReminderRow.id == bindparam("reminder_id"),
-    ReminderRow.status == "sending",
-    ReminderRow.lease_owner == bindparam("owner"),
+# Built once, run with parameters: building a statement costs more than running it.
+_CLAIM = _TAKE.where(ReminderRow.id.in_(_OLDEST_DUE.scalar_subquery()))
+_CLAIM_LOCKED = _TAKE.where(
+    ReminderRow.id.in_(_OLDEST_DUE.with_for_update(skip_locked=True).scalar_subquery())
 )
 
 
@@ -122,86 +145,120 @@ def claim_due(
 ) -> list[Claim]:
     """Lease up to `limit` due rows to `owner`, oldest `fire_at` first; rows others hold are
     skipped, never waited for."""
-    size = limit or policy.batch_size
-    params = {"now": now, "owner": owner, "lease_until": now + policy.lease}
-    if app.engine.dialect.name == "postgresql":
-        return retry_on_conflict(lambda pin: _claim_locked(app, params, size))
-    # SQLite: read the candidates in one transaction, take them in another that starts with
-    # a write, so it waits for the write lock instead of failing on a snapshot gone stale.
-    while True:
-        with app.uow() as uow:
-            ids = _candidates(uow, now, size)
-        if not ids:
-            return []
-        claims = retry_on_conflict(partial(_take, app, ids, params))
-        if claims:
-            return claims
-        # Another dispatcher took every candidate first; what it holds is not read again.
+    params = {
+        "now": now,
+        "owner": owner,
+        "lease_until": now + policy.lease,
+        "limit": limit or policy.batch_size,
+    }
+    statement = _CLAIM_LOCKED if app.engine.dialect.name == "postgresql" else _CLAIM
 
-
-def _candidates(uow: UnitOfWork, now: datetime, size: int, *, lock: bool = False) -> list[int]:
-    query = _CANDIDATES.with_for_update(skip_locked=True) if lock else _CANDIDATES
-    rows = uow.session.connection().execute(query, {"now": now, "limit": size})
-    return [row.id for row in rows]
-
-
-def _claim_locked(app: App, params: dict[str, Any], size: int) -> list[Claim]:
-    with app.uow() as uow:
-        ids = _candidates(uow, params["now"], size, lock=True)
-        claims = _take_in(uow, ids, params)
-        uow.commit()
-    return claims
-
-
-def _take(
-    app: App, ids: Sequence[int], params: dict[str, Any], pin: VersionPin | None = None
-) -> list[Claim]:
-    with app.uow() as uow:
-        claims = _take_in(uow, ids, params)
-        uow.commit()
-    return claims
-
-
-def _take_in(uow: UnitOfWork, ids: Sequence[int], params: dict[str, Any]) -> list[Claim]:
-    won = [i for i in ids if uow.execute_write(_TAKE, {**params, "reminder_id": i}).rowcount == 1]
-    if not won:
-        return []
-    rows = uow.session.connection().execute(_ATTEMPTS, {"ids": won})
-    attempts = {row.id: row.attempts for row in rows}
-    return [Claim(reminder_id=i, attempts=attempts[i]) for i in won]
-
-
-# Built once, run with parameters: building a statement costs more than running it.
-_RELEASE = update(ReminderRow).where(*_HELD).values(lease_owner=None, lease_until=None)
-_SENT = _RELEASE.values(
-    status="sent", sent_at=bindparam("sent_at"), late=bindparam("late"), last_error=""
-)
-_RETRY = _RELEASE.values(
-    status="pending", next_attempt_at=bindparam("retry_at"), last_error=bindparam("error")
-)
-_FAILED = _RELEASE.values(status="failed", last_error=bindparam("error"))
-# The claim counted an attempt; a row withdrawn unsent was never tried.
-_CANCELLED = _RELEASE.values(
-    status="cancelled", last_error=bindparam("error"), attempts=ReminderRow.attempts - 1
-)
-
-
-def _record(app: App, statement: Any, claim: Claim, owner: str, **values: Any) -> bool:
-    """Run a record statement on a row still leased to `owner`; False when it was lost."""
-    params = {"reminder_id": claim.reminder_id, "owner": owner, **values}
-
-    def attempt(pin: VersionPin) -> bool:
-        # One statement on a plain connection: the record after every delivery is the
-        # dispatcher's hot path, and a session would add nothing but cost.
+    def attempt(pin: VersionPin) -> list[Claim]:
+        # A write first: on SQLite the transaction waits for the write lock instead of
+        # reading a snapshot that another dispatcher's claim may make stale.
         with conflicts_mapped(), app.engine.begin() as connection:
-            return connection.execute(statement, params).rowcount == 1
+            rows = sorted(
+                connection.execute(statement, params), key=lambda row: (row.fire_at, row.id)
+            )
+        return [Claim(reminder_id=row.id, attempts=row.attempts) for row in rows]
 
     return retry_on_conflict(attempt)
 
 
+_HELD = (
+    ReminderRow.status == "sending",
+    ReminderRow.lease_owner == bindparam("owner"),
+)
+_RELEASE = update(ReminderRow).where(*_HELD).values(lease_owner=None, lease_until=None)
+_SENT_MANY = (
+    _RELEASE.where(ReminderRow.id.in_(bindparam("ids", expanding=True)))
+    .values(status="sent", sent_at=bindparam("sent_at"), late=bindparam("late"), last_error="")
+    .returning(ReminderRow.id)
+)
+_ONE = _RELEASE.where(ReminderRow.id == bindparam("reminder_id"))
+_RETRY = _ONE.values(
+    status="pending", next_attempt_at=bindparam("retry_at"), last_error=bindparam("error")
+)
+_FAILED = _ONE.values(status="failed", last_error=bindparam("error"))
+# The claim counted an attempt; a row withdrawn unsent was never tried.
+_CANCELLED = _ONE.values(
+    status="cancelled", last_error=bindparam("error"), attempts=ReminderRow.attempts - 1
+)
+
+
+def _final_status(outcome: ClaimOutcome, policy: RetryPolicy) -> str:
+    if outcome.status != "failed":
+        return outcome.status
+    return "failed" if outcome.claim.attempts >= policy.max_attempts else "pending"
+
+
+def record_outcomes(
+    app: App,
+    outcomes: Sequence[ClaimOutcome],
+    *,
+    owner: str,
+    now: datetime,
+    policy: RetryPolicy,
+) -> dict[int, str | None]:
+    """Record a batch of outcomes in one transaction, each only while `owner` still holds it.
+
+    Returns each row's new status (`sent`, `pending` for a retry, `failed`, `cancelled`), or
+    None for a row another dispatcher took over after this one's lease ran out.
+    """
+    if not outcomes:
+        return {}
+    sent: dict[bool, list[int]] = defaultdict(list)
+    singles: list[tuple[Any, dict[str, Any]]] = []  # statement, parameters
+    for outcome in outcomes:
+        row = outcome.claim.reminder_id
+        if outcome.status == "sent":
+            sent[outcome.late].append(row)
+        elif outcome.status == "cancelled":
+            singles.append((_CANCELLED, {"reminder_id": row, "error": outcome.error}))
+        elif _final_status(outcome, policy) == "failed":
+            singles.append((_FAILED, {"reminder_id": row, "error": outcome.error}))
+        else:
+            retry_at = now + policy.delay_after(outcome.claim.attempts)
+            singles.append(
+                (_RETRY, {"reminder_id": row, "error": outcome.error, "retry_at": retry_at})
+            )
+
+    def attempt(pin: VersionPin) -> set[int]:
+        # Plain connection, no session: this is the dispatcher's hot path.
+        recorded: set[int] = set()
+        with conflicts_mapped(), app.engine.begin() as connection:
+            for late, ids in sent.items():
+                for start in range(0, len(ids), _CHUNK):
+                    params = {
+                        "ids": ids[start : start + _CHUNK],
+                        "owner": owner,
+                        "sent_at": now,
+                        "late": late,
+                    }
+                    recorded.update(connection.execute(_SENT_MANY, params).scalars())
+            for statement, values in singles:
+                row_id: int = values["reminder_id"]
+                if connection.execute(statement, {**values, "owner": owner}).rowcount == 1:
+                    recorded.add(row_id)
+        return recorded
+
+    recorded = retry_on_conflict(attempt)
+    return {
+        o.claim.reminder_id: _final_status(o, policy) if o.claim.reminder_id in recorded else None
+        for o in outcomes
+    }
+
+
+def _record_one(app: App, outcome: ClaimOutcome, owner: str, now: datetime) -> str | None:
+    policy = RetryPolicy.from_settings(app.settings.scheduler)
+    return record_outcomes(app, [outcome], owner=owner, now=now, policy=policy)[
+        outcome.claim.reminder_id
+    ]
+
+
 def record_sent(app: App, claim: Claim, *, owner: str, now: datetime, late: bool) -> bool:
     """Mark a delivered row `sent`; False if another dispatcher took it over meanwhile."""
-    return _record(app, _SENT, claim, owner, sent_at=now, late=late)
+    return _record_one(app, ClaimOutcome(claim, "sent", late=late), owner, now) is not None
 
 
 def record_failure(
@@ -211,13 +268,11 @@ def record_failure(
 
     Returns the row's new status (`pending` or `failed`), None if the lease was lost.
     """
-    if claim.attempts >= policy.max_attempts:
-        return "failed" if _record(app, _FAILED, claim, owner, error=error) else None
-    retry_at = now + policy.delay_after(claim.attempts)
-    done = _record(app, _RETRY, claim, owner, retry_at=retry_at, error=error)
-    return "pending" if done else None
+    outcome = ClaimOutcome(claim, "failed", error=error)
+    return record_outcomes(app, [outcome], owner=owner, now=now, policy=policy)[claim.reminder_id]
 
 
 def record_cancelled(app: App, claim: Claim, *, owner: str, reason: str) -> bool:
     """Withdraw a row that must not be delivered (its deadline was met or cancelled)."""
-    return _record(app, _CANCELLED, claim, owner, error=reason)
+    outcome = ClaimOutcome(claim, "cancelled", error=reason)
+    return _record_one(app, outcome, owner, app.clock.now()) is not None

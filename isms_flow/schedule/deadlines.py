@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -129,6 +129,8 @@ def compute_deadlines(definition: WorkflowDefinition, timeline: Timeline) -> tup
     return tuple(deadlines)
 
 
+# Memoized: a refresh of thousands of projects asks for the same few days over and over.
+@lru_cache(maxsize=65536)
 def _local(day: date, at: time, timezone: str) -> datetime:
     return datetime.combine(day, at, tzinfo=_zone(timezone)).astimezone(UTC)
 

@@ -86,7 +86,8 @@ def load_outbounds(app: App, reminder_ids: Collection[int]) -> dict[int, Outboun
         return {}
     with app.uow() as uow:
         rows = uow.session.connection().execute(_OUTBOUND, {"ids": list(reminder_ids)})
-        return {row.reminder_id: Outbound(**row._asdict()) for row in rows}
+        # Positional: the select lists the columns in the order of Outbound's fields.
+        return {row.reminder_id: Outbound(*row) for row in rows}
 
 
 def wants(kind: str, role: str) -> bool:

@@ -28,6 +28,7 @@ from apscheduler.schedulers.background import BackgroundScheduler  # type: ignor
 from isms_flow.bootstrap import App
 from isms_flow.schedule.channels.base import Channel
 from isms_flow.schedule.dispatcher import Delivery, TickReport, tick
+from isms_flow.schedule.snapshot_cache import SnapshotCache
 
 __all__ = ["JOB_ID", "alarm_clock", "run_scheduler", "stop_on_signals"]
 
@@ -76,6 +77,8 @@ def run_scheduler(
 ) -> None:
     """Tick now and then every `interval` seconds until `stop` is set; return after the tick
     in progress (if any) has finished."""
+    # What the messages read of each project version stays true: keep it between ticks.
+    snapshots = SnapshotCache()
 
     def wake() -> None:
         # structlog's contextvars stay in the thread that bound them: bind in the job's thread.
@@ -87,6 +90,7 @@ def run_scheduler(
                     worker_id=worker_id,
                     channels=channels,
                     on_delivery=on_delivery,
+                    snapshots=snapshots,
                 )
             except Exception:  # a database outage must not end the service: retry next tick
                 _log.error("tick_failed", exc_info=True)

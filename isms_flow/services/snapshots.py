@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from isms_flow.services.lookup import ProjectFacts
-from isms_flow.services.registers import PartLoader, part_loaders
+from isms_flow.services.registers import PartLoader, bulk_part_loaders, part_loaders
 from isms_flow.store.models import (
     EvidenceApprovalRow,
     EvidenceDocumentRow,
@@ -28,7 +28,16 @@ from isms_flow.workflow.snapshot import (
     Scope,
 )
 
-__all__ = ["ProjectLike", "bound_project", "evaluation_context", "load_snapshot", "scope_of"]
+__all__ = [
+    "ProjectLike",
+    "bound_project",
+    "evaluation_context",
+    "load_evidence",
+    "load_part",
+    "load_parts",
+    "load_snapshot",
+    "scope_of",
+]
 
 
 class ProjectLike(Protocol):
@@ -74,9 +83,15 @@ _CURRENT_EVIDENCE = (
         ),
     )
     .outerjoin(EvidenceApprovalRow, EvidenceApprovalRow.version_id == EvidenceVersionRow.id)
-    .where(EvidenceDocumentRow.project_id == bindparam("project_id"))
     .order_by(EvidenceDocumentRow.id, EvidenceApprovalRow.id)
 )
+_EVIDENCE_OF_ONE = _CURRENT_EVIDENCE.where(
+    EvidenceDocumentRow.project_id == bindparam("project_id")
+)
+_EVIDENCE_OF_MANY = _CURRENT_EVIDENCE.add_columns(EvidenceDocumentRow.project_id).where(
+    EvidenceDocumentRow.project_id.in_(bindparam("project_ids", expanding=True))
+)
+_CHUNK = 500  # projects per IN (...) list
 
 
 def load_snapshot(
@@ -84,13 +99,57 @@ def load_snapshot(
 ) -> ProjectSnapshot:
     """Current evidence versions with their approvals, the scope, the state, and the register
     `parts` the stage's requirements read (see `workflow.engine.parts_read`)."""
-    documents: dict[int, tuple[Any, list[Approval]]] = {}
     # Core on the session's connection: plain rows, no ORM layer in between.
-    for row in session.connection().execute(_CURRENT_EVIDENCE, {"project_id": project.id}):
+    rows = session.connection().execute(_EVIDENCE_OF_ONE, {"project_id": project.id})
+    registers = {part: load_part(session, project, part) for part in sorted(set(parts))}
+    return ProjectSnapshot(
+        state=project.state,
+        scope=scope_of(project),
+        evidence=_evidence_facts(rows),
+        registers=registers,
+    )
+
+
+def load_evidence(
+    session: Session, project_ids: Iterable[int]
+) -> dict[int, tuple[EvidenceFact, ...]]:
+    """The current evidence of many projects at once (one query per 500 projects)."""
+    rows_of: dict[int, list[Any]] = {project_id: [] for project_id in project_ids}
+    ids = sorted(rows_of)
+    connection = session.connection()
+    for start in range(0, len(ids), _CHUNK):
+        params = {"project_ids": ids[start : start + _CHUNK]}
+        for row in connection.execute(_EVIDENCE_OF_MANY, params):
+            rows_of[row.project_id].append(row)
+    return {project_id: _evidence_facts(rows) for project_id, rows in rows_of.items()}
+
+
+def load_part(session: Session, project: ProjectLike, part: str) -> object:
+    """One register part of a project's snapshot."""
+    return _part_loader(part)(session, project)
+
+
+def load_parts(
+    session: Session, projects: Sequence[ProjectLike], part: str
+) -> Mapping[int, object]:
+    """One register part of many projects' snapshots, by project id: in bulk when the register
+    offers it (`SNAPSHOT_BULK_PARTS`), else project by project."""
+    bulk = bulk_part_loaders().get(part)
+    if bulk is None:
+        return {project.id: load_part(session, project, part) for project in projects}
+    found: dict[int, object] = {}
+    for start in range(0, len(projects), _CHUNK):
+        found.update(bulk(session, projects[start : start + _CHUNK]))
+    return found
+
+
+def _evidence_facts(rows: Iterable[Any]) -> tuple[EvidenceFact, ...]:
+    documents: dict[int, tuple[Any, list[Approval]]] = {}
+    for row in rows:
         entry = documents.setdefault(row.id, (row, []))
         if row.approved_by is not None:
             entry[1].append(Approval(by=row.approved_by, role=row.role, at=row.approved_at))
-    facts = tuple(
+    return tuple(
         EvidenceFact(
             document_id=row.id,
             kind=row.kind,
@@ -102,10 +161,6 @@ def load_snapshot(
             approvals=tuple(approvals),
         )
         for row, approvals in documents.values()
-    )
-    registers = {part: _part_loader(part)(session, project) for part in sorted(set(parts))}
-    return ProjectSnapshot(
-        state=project.state, scope=scope_of(project), evidence=facts, registers=registers
     )
 
 

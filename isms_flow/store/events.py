@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,7 +27,9 @@ __all__ = [
     "GENESIS",
     "AppendedEvent",
     "ChainReport",
+    "NewEvent",
     "append_event",
+    "append_events",
     "canonical_json",
     "verify_chain",
 ]
@@ -134,6 +136,50 @@ def append_event(
     with conflicts_mapped():
         connection.execute(_INSERT_EVENT, values)
     return AppendedEvent(seq=seq, hash=digest)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append: the keywords of `append_event`."""
+
+    occurred_at: datetime
+    actor: str
+    type: str
+    payload: Mapping[str, Any]
+    client_id: int | None = None
+    project_id: int | None = None
+
+
+def append_events(session: Session, events: Sequence[NewEvent]) -> list[AppendedEvent]:
+    """Write several events in order in the caller's transaction: one read of the chain's
+    head and one INSERT for all of them, whatever their number (a scheduler batch)."""
+    if not events:
+        return []
+    with conflicts_mapped():
+        session.flush()  # pending ORM changes first, so a stale version fails before the events
+    connection = session.connection()
+    last = connection.execute(_LAST_EVENT).first()
+    seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        seq += 1
+        values: dict[str, Any] = {
+            "seq": seq,
+            "format": EVENT_FORMAT,
+            "occurred_at": ensure_utc(event.occurred_at),
+            "client_id": event.client_id,
+            "project_id": event.project_id,
+            "actor": event.actor,
+            "type": event.type,
+            "payload": canonical_json(dict(event.payload)),
+            "prev_hash": prev_hash,
+        }
+        prev_hash = _row_hash(**values)
+        rows.append({**values, "hash": prev_hash})
+    # Colliding with another writer's `seq` fails the whole transaction, as for one event.
+    with conflicts_mapped():
+        connection.execute(_INSERT_EVENT, rows)
+    return [AppendedEvent(seq=row["seq"], hash=row["hash"]) for row in rows]
 
 
 @dataclass(frozen=True)

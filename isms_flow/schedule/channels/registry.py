@@ -12,7 +12,10 @@ from isms_flow.schedule.channels.email import EmailChannel
 from isms_flow.schedule.channels.log import LogChannel
 from isms_flow.schedule.channels.webhook import WebhookChannel
 
-__all__ = ["build_channels"]
+__all__ = ["CHANNEL_NAMES", "build_channels"]
+
+CHANNEL_NAMES = ("log", "email", "webhook")
+"""The channels `build_channels` builds (a simulation stands in for each of them)."""
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from isms_flow.bootstrap import App
@@ -50,14 +50,23 @@ ALWAYS = "log"
 _SHOWN_ALL = "*"
 
 
+# Built once: a refresh reads these for every batch of projects.
+_CHANNELS = (
+    select(RecipientRow.client_id, RecipientRow.channel)
+    .where(RecipientRow.client_id.in_(bindparam("clients", expanding=True)))
+    .distinct()
+)
+_OFFSETS = select(
+    ClientReminderOffsetsRow.client_id,
+    ClientReminderOffsetsRow.kind,
+    ClientReminderOffsetsRow.days,
+).where(ClientReminderOffsetsRow.client_id.in_(bindparam("clients", expanding=True)))
+
+
 def client_channels(session: Session, client_ids: Collection[int]) -> dict[int, tuple[str, ...]]:
     """Each client's channels: `log`, then the channels it has recipients on, sorted."""
     found: dict[int, set[str]] = defaultdict(set)
-    rows = session.execute(
-        select(RecipientRow.client_id, RecipientRow.channel)
-        .where(RecipientRow.client_id.in_(list(client_ids)))
-        .distinct()
-    )
+    rows = session.connection().execute(_CHANNELS, {"clients": sorted(client_ids)})
     for client_id, channel in rows:
         found[client_id].add(channel)
     return {client_id: (ALWAYS, *sorted(found[client_id] - {ALWAYS})) for client_id in client_ids}
@@ -68,13 +77,7 @@ def client_offsets(
 ) -> dict[int, dict[str, tuple[int, ...]]]:
     """Each client's own offsets by deadline kind (`ALL_KINDS` for every other kind)."""
     found: dict[int, dict[str, tuple[int, ...]]] = defaultdict(dict)
-    rows = session.execute(
-        select(
-            ClientReminderOffsetsRow.client_id,
-            ClientReminderOffsetsRow.kind,
-            ClientReminderOffsetsRow.days,
-        ).where(ClientReminderOffsetsRow.client_id.in_(list(client_ids)))
-    )
+    rows = session.connection().execute(_OFFSETS, {"clients": sorted(client_ids)})
     for client_id, kind, days in rows:
         found[client_id][kind] = tuple(sorted({int(d) for d in days}, reverse=True))
     return found

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert
 
 from isms_flow.bootstrap import App
 from isms_flow.clock import ensure_utc
@@ -43,6 +43,7 @@ from isms_flow.services.deadlines.rows import (
 )
 from isms_flow.services.deadlines.timeline import ProjectHead, load_timelines, stale_projects
 from isms_flow.services.retry import VersionPin, retry_on_conflict
+from isms_flow.store.models import Base
 from isms_flow.store.tables.schedule import ScheduleStateRow
 from isms_flow.store.unit_of_work import conflicts_mapped
 from isms_flow.workflow.schema import WorkflowDefinition
@@ -53,6 +54,9 @@ BATCH = 500
 """Projects recomputed per transaction."""
 
 _NO_PLAN = DeliveryPlan((), frozenset())
+_STATES = Base.metadata.tables[ScheduleStateRow.__tablename__]
+_FORGET_STATES = delete(_STATES).where(_STATES.c.project_id.in_(bindparam("ids", expanding=True)))
+_INSERT_STATE = insert(_STATES)
 _log = structlog.get_logger(__name__)
 
 
@@ -67,10 +71,10 @@ def refresh_deadlines(app: App, *, now: datetime, project_ids: Iterable[int] | N
         return 0
     total, after = 0, 0
     while True:
-        done, last = retry_on_conflict(partial(_refresh_batch, app, moment, among, after))
-        if last == after:  # nothing left to look at
-            return total
+        done, last, fetched = retry_on_conflict(partial(_refresh_batch, app, moment, among, after))
         total, after = total + done, last
+        if fetched < BATCH:  # the last batch was not full: nothing is left to look at
+            return total
 
 
 @dataclass
@@ -85,17 +89,19 @@ class _Pending:
 
 def _refresh_batch(
     app: App, now: datetime, among: Collection[int] | None, after: int, pin: VersionPin
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
+    """Refresh the next batch of stale projects: (how many, the last id looked at, how many
+    were found stale)."""
     with app.uow() as uow:
         session = uow.session
         heads = stale_projects(session, now=now, after=after, limit=BATCH, among=among)
         if not heads:
-            return 0, after
-        last = heads[-1].id
+            return 0, after, 0
+        last, fetched = heads[-1].id, len(heads)
         workflows = _workflows(app, heads)
         heads = [h for h in heads if (h.workflow_name, h.workflow_version) in workflows]
         if not heads:
-            return 0, last
+            return 0, last, fetched
         ids = [head.id for head in heads]
         kinds = {
             kind for d in workflows.values() for rule in d.deadlines.rules for kind in rule.kinds
@@ -133,9 +139,10 @@ def _refresh_batch(
                 )
                 _reconcile_reminders(item.head, row_id, plan, reminders, writes, now)
             apply_writes(session, writes)
-            session.execute(delete(ScheduleStateRow).where(ScheduleStateRow.project_id.in_(ids)))
-            session.execute(
-                insert(ScheduleStateRow),
+            connection = session.connection()
+            connection.execute(_FORGET_STATES, {"ids": ids})
+            connection.execute(
+                _INSERT_STATE,
                 [
                     {
                         "project_id": h.id,
@@ -147,7 +154,7 @@ def _refresh_batch(
                 ],
             )
         uow.commit()
-    return len(heads), last
+    return len(heads), last, fetched
 
 
 def _recheck_at(timeline: Timeline, timezone: str) -> datetime | None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from isms_flow.store.bulk import insert_many
 from isms_flow.store.models import Base
 from isms_flow.store.tables.schedule import DeadlineRow, ReminderRow
 
@@ -65,41 +66,54 @@ class Writes:
     revived_reminders: list[dict[str, Any]] = field(default_factory=list)
 
 
+# Built once with expanding IN lists: building a statement costs more than running it, and
+# a refresh runs these for every batch of projects.
+_STORED_DEADLINES = select(
+    _DEADLINES.c.project_id,
+    _DEADLINES.c.id,
+    _DEADLINES.c.key,
+    _DEADLINES.c.kind,
+    _DEADLINES.c.due_on,
+    _DEADLINES.c.due_at,
+    _DEADLINES.c.status,
+    _DEADLINES.c.on_overdue,
+    _DEADLINES.c.basis,
+    _DEADLINES.c.overdue_handled_at,
+).where(_DEADLINES.c.project_id.in_(bindparam("ids", expanding=True)))
+_STORED_REMINDERS = select(
+    _REMINDERS.c.id,
+    _REMINDERS.c.deadline_id,
+    _REMINDERS.c.idempotency_key,
+    _REMINDERS.c.status,
+).where(_REMINDERS.c.project_id.in_(bindparam("ids", expanding=True)))
+_INSERT_DEADLINES = insert(_DEADLINES).returning(
+    _DEADLINES.c.id, _DEADLINES.c.project_id, _DEADLINES.c.key
+)
+# Only a row still pending is cancelled: one being sent right now is left to finish.
+_CANCEL_REMINDERS = (
+    update(_REMINDERS)
+    .where(
+        _REMINDERS.c.id.in_(bindparam("ids", expanding=True)),
+        _REMINDERS.c.status == "pending",
+    )
+    .values(status="cancelled")
+)
+
+
 def stored_deadlines(session: Session, ids: list[int]) -> dict[int, dict[str, StoredDeadline]]:
     """The stored deadlines of these projects, by project id and key."""
     found: dict[int, dict[str, StoredDeadline]] = defaultdict(dict)
-    rows = session.connection().execute(
-        select(
-            _DEADLINES.c.project_id,
-            _DEADLINES.c.id,
-            _DEADLINES.c.key,
-            _DEADLINES.c.kind,
-            _DEADLINES.c.due_on,
-            _DEADLINES.c.due_at,
-            _DEADLINES.c.status,
-            _DEADLINES.c.on_overdue,
-            _DEADLINES.c.basis,
-            _DEADLINES.c.overdue_handled_at,
-        ).where(_DEADLINES.c.project_id.in_(ids))
-    )
-    for row in rows:
-        values = row._asdict()
-        project_id = values.pop("project_id")
-        found[project_id][row.key] = StoredDeadline(**values)
+    rows = session.connection().execute(_STORED_DEADLINES, {"ids": ids})
+    for project_id, *values in rows:  # the other columns in the order of StoredDeadline
+        deadline = StoredDeadline(*values)
+        found[project_id][deadline.key] = deadline
     return found
 
 
 def stored_reminders(session: Session, ids: list[int]) -> dict[int, dict[str, StoredReminder]]:
     """The outbox rows of these projects, by deadline id and idempotency key."""
     found: dict[int, dict[str, StoredReminder]] = defaultdict(dict)
-    rows = session.connection().execute(
-        select(
-            _REMINDERS.c.id,
-            _REMINDERS.c.deadline_id,
-            _REMINDERS.c.idempotency_key,
-            _REMINDERS.c.status,
-        ).where(_REMINDERS.c.project_id.in_(ids))
-    )
+    rows = session.connection().execute(_STORED_REMINDERS, {"ids": ids})
     for row_id, deadline_id, key, status in rows:
         found[deadline_id][key] = StoredReminder(row_id, deadline_id, key, status)
     return found
@@ -109,10 +123,7 @@ def insert_deadlines(session: Session, rows: list[dict[str, Any]]) -> dict[tuple
     """Insert deadline rows; return each new row's id by (project id, key)."""
     if not rows:
         return {}
-    statement = insert(_DEADLINES).returning(
-        _DEADLINES.c.id, _DEADLINES.c.project_id, _DEADLINES.c.key
-    )
-    result = session.connection().execute(statement, rows)
+    result = session.connection().execute(_INSERT_DEADLINES, rows)
     return {(row.project_id, row.key): row.id for row in result}
 
 
@@ -155,18 +166,11 @@ def apply_writes(session: Session, writes: Writes) -> None:
     connection = session.connection()
     if writes.changed_deadlines:
         connection.execute(_UPDATE_DEADLINE, writes.changed_deadlines)
-    if writes.new_reminders:
-        connection.execute(insert(_REMINDERS), writes.new_reminders)
+    # Thousands of rows per batch, most values shared (one fire time for every project
+    # decided the same day): each distinct value is converted for the database once.
+    insert_many(connection, _REMINDERS, writes.new_reminders)
     cancelled = writes.cancelled_reminders
     for start in range(0, len(cancelled), _CHUNK):
-        # Only a row still pending is cancelled: one being sent right now is left to finish.
-        connection.execute(
-            update(_REMINDERS)
-            .where(
-                _REMINDERS.c.id.in_(cancelled[start : start + _CHUNK]),
-                _REMINDERS.c.status == "pending",
-            )
-            .values(status="cancelled")
-        )
+        connection.execute(_CANCEL_REMINDERS, {"ids": cancelled[start : start + _CHUNK]})
     if writes.revived_reminders:
         connection.execute(_REVIVE_REMINDER, writes.revived_reminders)

@@ -5,6 +5,10 @@ Contract of a register module (every module in this package is discovered):
 - `SNAPSHOT_PARTS: Mapping[str, PartLoader]` — for each register part it owns (the names
   requirement types list in `reads`), a function `(session, project) -> part` that loads it
   as a frozen, pure value for `ProjectSnapshot.registers`.
+- `SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader]` (optional) — for a part it owns, a
+  function `(session, projects) -> {project id: part}` that loads the part of many projects
+  in a few queries, equal to what `SNAPSHOT_PARTS` gives for each; the scheduler uses it for
+  a batch of notifications. A part without one is loaded project by project.
 - `DEMO_FILLERS: Mapping[str, DemoFiller]` — for each requirement type it owns (by
   `type_key`), a function `(app, ref, requirement, folder, lang) -> Iterator[DemoStep]` that
   fills the register the way a client would, so `isms-flow demo` can meet the requirement.
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,11 +35,20 @@ if TYPE_CHECKING:
     from isms_flow.services.demo import DemoStep
     from isms_flow.workflow.requirements import Requirement
 
-__all__ = ["DemoFiller", "PartLoader", "demo_fillers", "part_loaders"]
+__all__ = [
+    "BulkPartLoader",
+    "DemoFiller",
+    "PartLoader",
+    "bulk_part_loaders",
+    "demo_fillers",
+    "part_loaders",
+]
 
 PartLoader = Callable[[Session, Any], object]
 """`(session, project) -> part`; `project` has at least `id`, `client_id`, `state` (a ProjectRow,
 or the plain `services.lookup.ProjectFacts` the transition path reads)."""
+BulkPartLoader = Callable[[Session, Sequence[Any]], Mapping[int, object]]
+"""`(session, projects) -> {project id: part}`, for projects as `PartLoader` takes them."""
 DemoFiller = Callable[["App", str, "Requirement", Path, Language], Iterator["DemoStep"]]
 
 
@@ -53,6 +66,15 @@ def part_loaders() -> Mapping[str, PartLoader]:
     loaders: dict[str, PartLoader] = {}
     for module in _modules():
         loaders.update(getattr(module, "SNAPSHOT_PARTS", {}))
+    return loaders
+
+
+@cache
+def bulk_part_loaders() -> Mapping[str, BulkPartLoader]:
+    """Every bulk part loader, by part name."""
+    loaders: dict[str, BulkPartLoader] = {}
+    for module in _modules():
+        loaders.update(getattr(module, "SNAPSHOT_BULK_PARTS", {}))
     return loaders
 
 

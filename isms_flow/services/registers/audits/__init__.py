@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.audits.demo import (
     fill_certification_findings,
     fill_internal_audits,
@@ -29,7 +29,7 @@ from isms_flow.services.registers.audits.programme import (
     list_audits,
     update_audit,
 )
-from isms_flow.services.registers.audits.register import load_audits
+from isms_flow.services.registers.audits.register import load_audits, load_audits_of
 
 __all__ = [
     "DEMO_FILLERS",
@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 SNAPSHOT_PARTS: Mapping[str, PartLoader] = {"audits": load_audits}
+SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {"audits": load_audits_of}
 DEMO_FILLERS: Mapping[str, DemoFiller] = {
     "internal_audit_coverage": fill_internal_audits,
     "auditor_independence": fill_internal_audits,

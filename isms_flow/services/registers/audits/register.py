@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -24,6 +25,7 @@ __all__ = [
     "finding_of",
     "finding_view",
     "load_audits",
+    "load_audits_of",
     "next_audit_key",
     "next_finding_key",
     "project_audits",
@@ -107,6 +109,33 @@ def load_audits(session: Session, project: Any) -> AuditRegister:
         audits=tuple(audit_of(row) for row in project_audits(session, project.id)),
         findings=tuple(finding_of(f, a) for f, a in project_findings(session, project.id)),
     )
+
+
+def load_audits_of(session: Session, projects: Sequence[Any]) -> dict[int, AuditRegister]:
+    """`load_audits` for many projects: two queries, whatever their number."""
+    ids = [project.id for project in projects]
+    audits: dict[int, list[AuditRow]] = {project_id: [] for project_id in ids}
+    findings: dict[int, list[tuple[FindingRow, AuditRow]]] = {project_id: [] for project_id in ids}
+    for row in session.scalars(
+        select(AuditRow)
+        .where(AuditRow.project_id.in_(ids))
+        .order_by(AuditRow.started_on, AuditRow.id)
+    ):
+        audits[row.project_id].append(row)
+    for finding, audit in session.execute(
+        select(FindingRow, AuditRow)
+        .join(AuditRow, FindingRow.audit_id == AuditRow.id)
+        .where(AuditRow.project_id.in_(ids))
+        .order_by(FindingRow.id)
+    ):
+        findings[audit.project_id].append((finding, audit))
+    return {
+        project_id: AuditRegister(
+            audits=tuple(audit_of(row) for row in audits[project_id]),
+            findings=tuple(finding_of(f, a) for f, a in findings[project_id]),
+        )
+        for project_id in ids
+    }
 
 
 def find_audit(session: Session, project_id: int, key: str) -> AuditRow:

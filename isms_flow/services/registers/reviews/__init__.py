@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.reviews.demo import fill_review
 from isms_flow.services.registers.reviews.register import (
     list_reviews,
     load_reviews,
+    load_reviews_of,
     record_review,
     show_review,
 )
@@ -20,4 +21,5 @@ from isms_flow.services.registers.reviews.register import (
 __all__ = ["DEMO_FILLERS", "SNAPSHOT_PARTS", "list_reviews", "record_review", "show_review"]
 
 SNAPSHOT_PARTS: Mapping[str, PartLoader] = {"reviews": load_reviews}
+SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {"reviews": load_reviews_of}
 DEMO_FILLERS: Mapping[str, DemoFiller] = {"management_review": fill_review}

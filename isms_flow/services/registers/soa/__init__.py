@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.soa.decisions import decide_controls, init_soa
 from isms_flow.services.registers.soa.demo import fill_soa
 from isms_flow.services.registers.soa.exports import export_soa
 from isms_flow.services.registers.soa.imports import import_soa
-from isms_flow.services.registers.soa.register import load_soa, load_soa_applicable
+from isms_flow.services.registers.soa.register import (
+    load_soa,
+    load_soa_applicable,
+    load_soa_applicable_of,
+)
 from isms_flow.services.registers.soa.show import show_soa
 
 __all__ = [
@@ -28,4 +32,5 @@ __all__ = [
 ]
 
 SNAPSHOT_PARTS: Mapping[str, PartLoader] = {"soa": load_soa, "soa_applicable": load_soa_applicable}
+SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {"soa_applicable": load_soa_applicable_of}
 DEMO_FILLERS: Mapping[str, DemoFiller] = {"soa_complete": fill_soa}

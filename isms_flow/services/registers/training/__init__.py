@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.training.demo import fill_training
 from isms_flow.services.registers.training.imports import import_completions, import_staff
-from isms_flow.services.registers.training.register import load_training
+from isms_flow.services.registers.training.register import load_training, load_training_of
 from isms_flow.services.registers.training.roster import (
     add_course,
     add_staff,
@@ -39,4 +39,5 @@ __all__ = [
 ]
 
 SNAPSHOT_PARTS: Mapping[str, PartLoader] = {"training": load_training}
+SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {"training": load_training_of}
 DEMO_FILLERS: Mapping[str, DemoFiller] = {"training_coverage": fill_training}

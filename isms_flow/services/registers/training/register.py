@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ __all__ = [
     "find_course",
     "find_staff",
     "load_training",
+    "load_training_of",
     "member_of",
     "staff_by_id",
     "staff_view",
@@ -117,3 +119,34 @@ def load_training(session: Session, project: Any) -> TrainingRegister:
         for employee_id, course, completed_on in latest
     )
     return TrainingRegister(staff=staff, courses=courses, completions=completions)
+
+
+def load_training_of(session: Session, projects: Sequence[Any]) -> dict[int, TrainingRegister]:
+    """`load_training` for many projects: three queries, whatever their number."""
+    ids = [project.id for project in projects]
+    staff: dict[int, dict[str, StaffRow]] = {project_id: {} for project_id in ids}
+    courses: dict[int, dict[str, CourseRow]] = {project_id: {} for project_id in ids}
+    completions: dict[int, list[Completion]] = {project_id: [] for project_id in ids}
+    for person in session.scalars(
+        select(StaffRow).where(StaffRow.project_id.in_(ids)).order_by(StaffRow.id)
+    ):
+        staff[person.project_id][person.employee_id] = person
+    for course in session.scalars(
+        select(CourseRow).where(CourseRow.project_id.in_(ids)).order_by(CourseRow.id)
+    ):
+        courses[course.project_id][course.key] = course
+    latest = _LATEST_COMPLETIONS.add_columns(StaffRow.project_id).group_by(StaffRow.project_id)
+    for employee_id, course_key, completed_on, project_id in session.execute(
+        latest.where(StaffRow.project_id.in_(ids))
+    ):
+        completions[project_id].append(
+            Completion(employee_id=employee_id, course=course_key, completed_on=completed_on)
+        )
+    return {
+        project_id: TrainingRegister(
+            staff=tuple(member_of(row) for row in staff[project_id].values()),
+            courses=tuple(course_of(row) for row in courses[project_id].values()),
+            completions=tuple(completions[project_id]),
+        )
+        for project_id in ids
+    }
