@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ from isms_flow.cli import audits_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, print_json
-from isms_flow.errors import BadInput
+from isms_flow.cli.params import JsonFlag, ProjectArg, optional_date, required_date
 from isms_flow.services.registers import audits as service
 from isms_flow.services.registers.audits.views import FindingView
 
@@ -23,8 +22,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
 AuditArg = Annotated[str, typer.Argument(help="Audit key, e.g. IA-2026-1 (see `audits list`).")]
 FindingArg = Annotated[str, typer.Argument(help="Finding key, e.g. F-003 (see `audits findings`).")]
 Areas = Annotated[
@@ -40,17 +37,6 @@ Controls = Annotated[
 Department = Annotated[
     str | None, typer.Option(help="The auditor's own department (required for internal audits).")
 ]
-
-
-def _date(option: str, value: str | None) -> date | None:
-    return None if value is None else _day(option, value)
-
-
-def _day(option: str, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 def _items(value: str | None) -> list[str] | None:
@@ -88,8 +74,8 @@ def add(
         state.app,
         ref=project,
         kind=kind,
-        started_on=_day("--start", start),
-        ended_on=_date("--end", end),
+        started_on=required_date("--start", start),
+        ended_on=optional_date("--end", end),
         auditor=auditor,
         auditor_department=auditor_department,
         areas=area or [],
@@ -129,8 +115,8 @@ def update(
         state.app,
         ref=project,
         key=audit,
-        started_on=_date("--start", start),
-        ended_on=_date("--end", end),
+        started_on=optional_date("--start", start),
+        ended_on=optional_date("--end", end),
         auditor=auditor,
         auditor_department=auditor_department,
         areas=area,
@@ -230,7 +216,7 @@ def finding_add(
         correction=correction,
         corrective_action=corrective_action,
         owner=owner,
-        due=_date("--due", due),
+        due=optional_date("--due", due),
         actor=state.actor_name,
         lang=state.lang,
     )
@@ -265,7 +251,7 @@ def finding_update(
         correction=correction,
         corrective_action=corrective_action,
         owner=owner,
-        due=_date("--due", due),
+        due=optional_date("--due", due),
         actor=state.actor_name,
         lang=state.lang,
     )

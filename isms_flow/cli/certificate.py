@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,7 +10,7 @@ from rich.markup import escape
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, new_table, print_json
-from isms_flow.errors import BadInput
+from isms_flow.cli.params import JsonFlag, ProjectArg, optional_date, required_date
 from isms_flow.i18n import Language
 from isms_flow.isms.certification import DEFAULT_STANDARD
 from isms_flow.services.registers import certification as service
@@ -21,20 +20,6 @@ app = typer.Typer(
     help="The ISMS certificate: number, body, scope, issue and expiry (issue + 3 years).",
     no_args_is_help=True,
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
-
-
-def _date(option: str, value: str | None) -> date | None:
-    return None if value is None else _day(option, value)
-
-
-def _day(option: str, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 @app.command("record")
@@ -62,11 +47,11 @@ def record(
         state.app,
         ref=project,
         number=number,
-        issued_on=_day("--issued", issued),
+        issued_on=required_date("--issued", issued),
         body=body,
         scope=scope,
         standard=standard,
-        expires_on=_date("--expires", expires),
+        expires_on=optional_date("--expires", expires),
         expiry_reason=expiry_reason,
         actor=state.actor_name,
     )

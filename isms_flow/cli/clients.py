@@ -9,11 +9,10 @@ import typer
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, new_table, print_json
+from isms_flow.cli.params import JsonFlag
 from isms_flow.services import clients as service
 
 app = typer.Typer(help="Clients: the organizations seeking certification.", no_args_is_help=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command("add")

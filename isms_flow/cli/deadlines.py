@@ -9,11 +9,10 @@ import typer
 
 from isms_flow.cli import deadlines_render as render
 from isms_flow.cli.context import state_of
+from isms_flow.cli.params import JsonFlag
 from isms_flow.services import deadlines as service
 
 __all__ = ["client_reminders", "deadlines"]
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def deadlines(

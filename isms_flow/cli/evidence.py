@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,22 +10,11 @@ import typer
 from isms_flow.cli import render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.output import console, print_json
-from isms_flow.errors import BadInput, IntegrityFailure
+from isms_flow.cli.params import JsonFlag, ProjectArg, optional_date
+from isms_flow.errors import IntegrityFailure
 from isms_flow.services import evidence as service
 
 app = typer.Typer(help="Evidence: versioned, content-addressed documents.", no_args_is_help=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
-
-
-def _date(option: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 @app.command("add")
@@ -57,8 +45,8 @@ def add(
         file=file,
         actor=state.actor_name,
         name=name,
-        effective_date=_date("--effective", effective),
-        valid_until=_date("--valid-until", valid_until),
+        effective_date=optional_date("--effective", effective),
+        valid_until=optional_date("--valid-until", valid_until),
         note=note,
         lang=state.lang,
     )

@@ -10,6 +10,7 @@ from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.notifications_render import notification_table
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag
 from isms_flow.errors import BadInput
 from isms_flow.services import notifications as service
 
@@ -17,8 +18,6 @@ app = typer.Typer(
     help="Reminders and escalations: sent, pending and failed deliveries.",
     invoke_without_command=True,
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.callback()

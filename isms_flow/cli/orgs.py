@@ -9,14 +9,13 @@ import typer
 from isms_flow.cli import accounts_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag
 from isms_flow.services import accounts as service
 
 app = typer.Typer(
     help="Organizations: the consultancies and in-house teams that own clients and users.",
     no_args_is_help=True,
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command("add")

@@ -9,14 +9,12 @@ import typer
 from isms_flow.cli import render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag, ProjectArg
 from isms_flow.services import overrides as service
 
 app = typer.Typer(
     help="Overrides: force a blocked stage (needs a second person).", no_args_is_help=True
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
 
 
 @app.command("request")

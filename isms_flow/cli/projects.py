@@ -9,13 +9,11 @@ import typer
 from isms_flow.cli import overrides, render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag, ProjectArg
 from isms_flow.services import history, projects
 
 app = typer.Typer(help="Certification projects.", no_args_is_help=True)
 app.add_typer(overrides.app, name="override")
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
 
 
 @app.command("create")

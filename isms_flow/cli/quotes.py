@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -12,7 +11,7 @@ from isms_flow.cli import quotes_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, print_json
-from isms_flow.errors import BadInput
+from isms_flow.cli.params import JsonFlag, ProjectArg, optional_date
 from isms_flow.isms.certification import DEFAULT_CURRENCY, format_days
 from isms_flow.services.registers import certification as service
 
@@ -20,18 +19,6 @@ app = typer.Typer(
     help="Certification body quotes: compare them with the ISO/IEC 27006 chart, select one.",
     no_args_is_help=True,
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
-
-
-def _date(option: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 @app.command("add")
@@ -59,7 +46,7 @@ def add(
         audit_days=days,
         cost=cost,
         currency=currency,
-        quoted_on=_date("--quoted", quoted),
+        quoted_on=optional_date("--quoted", quoted),
         note=note,
         actor=state.actor_name,
     )

@@ -9,6 +9,7 @@ import typer
 from isms_flow.cli import recipients_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag
 from isms_flow.errors import BadInput
 from isms_flow.services import recipients as service
 
@@ -17,7 +18,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ClientArg = Annotated[str, typer.Argument(help="The client's key, e.g. acme.")]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from isms_flow.cli import review_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag, ProjectArg, required_date
 from isms_flow.errors import BadInput
 from isms_flow.isms.reviews import parse_attendee, parse_decision, parse_input
 from isms_flow.services.registers import reviews as service
@@ -19,16 +19,6 @@ app = typer.Typer(
     help="Management reviews (9.3): attendees, the 9.3.2 inputs a–g, decisions.",
     no_args_is_help=True,
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
-
-
-def _day(option: str, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 @app.command("add")
@@ -71,7 +61,7 @@ def add(
     view = service.record_review(
         state.app,
         ref=project,
-        held_on=_day("--held", held),
+        held_on=required_date("--held", held),
         attendees=people,
         inputs=notes,
         decisions=decisions,

@@ -3,7 +3,6 @@ the heat map, and CSV import/export."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ import typer
 
 from isms_flow.cli import risks_render as render
 from isms_flow.cli.context import state_of
+from isms_flow.cli.params import JsonFlag, ProjectArg, optional_date
 from isms_flow.errors import BadInput
 from isms_flow.services.registers import risks as service
 
@@ -19,8 +19,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
 RiskArg = Annotated[str, typer.Argument(help="Risk key, e.g. R-004.")]
 AssetsFlag = Annotated[
     bool, typer.Option("--assets", help="The asset inventory instead of the risks.")
@@ -229,7 +227,7 @@ def treat(
         option=option,
         controls=control or (),
         treatment_owner=owner,
-        due=_date("--due", due),
+        due=optional_date("--due", due),
         actor=state.actor_name,
         lang=state.lang,
     )
@@ -346,12 +344,3 @@ def export(
         state.app, ref=project, kind="assets" if assets else "risks", file=output
     )
     render.print_export(view, json, state.lang)
-
-
-def _date(option: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} '{value}' is not a date (use YYYY-MM-DD)") from None

@@ -12,6 +12,7 @@ from isms_flow.cli import soa_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag, ProjectArg
 from isms_flow.errors import BadInput
 from isms_flow.services.registers import soa as service
 
@@ -19,9 +20,6 @@ app = typer.Typer(
     help="Statement of Applicability (6.1.3 d): decide all 93 Annex A controls.",
     no_args_is_help=True,
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
 
 
 @app.command("init")

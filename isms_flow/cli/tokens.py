@@ -10,6 +10,7 @@ from isms_flow.accounts.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS
 from isms_flow.cli import accounts_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag
 from isms_flow.services import accounts as service
 
 app = typer.Typer(
@@ -17,7 +18,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 EmailArg = Annotated[str, typer.Argument(help="The user's e-mail address.")]
 
 

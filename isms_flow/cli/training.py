@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from isms_flow.cli import training_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, err_console, new_table, print_json
-from isms_flow.errors import BadInput
+from isms_flow.cli.params import JsonFlag, ProjectArg, optional_date, required_date
 from isms_flow.i18n import Language
 from isms_flow.services.registers import training as service
 
@@ -26,24 +25,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ProjectArg = Annotated[str, typer.Argument(help="CLIENT/PROJECT, or PROJECT when unambiguous.")]
 EmployeeArg = Annotated[str, typer.Argument(help="Employee ID, e.g. E1001.")]
 FileArg = Annotated[Path, typer.Argument(help="A CSV file with a header row.")]
 EncodingOpt = Annotated[
     str, typer.Option(help="Text encoding of the file, e.g. utf-8-sig or cp932 (Shift_JIS).")
 ]
-
-
-def _date(option: str, value: str | None) -> date | None:
-    return None if value is None else _day(option, value)
-
-
-def _day(option: str, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option} '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 @app.command("staff-add")
@@ -69,7 +55,7 @@ def staff_add(
         name=name,
         department=department,
         role=role,
-        joined=_day("--joined", joined),
+        joined=required_date("--joined", joined),
         in_scope=not out_of_scope,
         actor=state.actor_name,
     )
@@ -106,8 +92,8 @@ def staff_update(
         name=name,
         department=department,
         role=role,
-        joined=_date("--joined", joined),
-        left_on=_date("--left", left),
+        joined=optional_date("--joined", joined),
+        left_on=optional_date("--left", left),
         clear_left=clear_left,
         in_scope=in_scope,
     )
@@ -212,7 +198,7 @@ def record(
         ref=project,
         employee_id=employee_id,
         course=course,
-        completed_on=_date("--on", on),
+        completed_on=optional_date("--on", on),
         actor=state.actor_name,
     )
     _done(view, json, label("training_recorded", state.lang).format(**view.model_dump()))

@@ -10,13 +10,13 @@ from isms_flow.accounts import Role
 from isms_flow.cli import accounts_render as render
 from isms_flow.cli.context import state_of
 from isms_flow.cli.output import console, print_json
+from isms_flow.cli.params import JsonFlag
 from isms_flow.services import accounts as service
 
 app = typer.Typer(
     help="Users of an organization and their roles on its clients.", no_args_is_help=True
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 EmailArg = Annotated[str, typer.Argument(help="The user's e-mail address.")]
 ClientArg = Annotated[str, typer.Argument(help="The client's key, e.g. acme.")]
 _ROLES = ", ".join(role.value for role in Role)

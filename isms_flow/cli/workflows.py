@@ -12,12 +12,12 @@ from rich.markup import escape
 from isms_flow.cli.context import state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, new_table, print_json
+from isms_flow.cli.params import JsonFlag
 from isms_flow.services import workflows as service
 from isms_flow.workflow.catalog import WorkflowCatalog
 
 app = typer.Typer(help="Workflow definitions (YAML files, validated).", no_args_is_help=True)
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 VersionOpt = Annotated[int | None, typer.Option(help="Default: newest installed.")]
 
 
