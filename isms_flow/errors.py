@@ -17,7 +17,11 @@ __all__ = [
     "InvalidTrigger",
     "IsmsFlowError",
     "NotFound",
+    "PayloadTooLarge",
     "PermissionDenied",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "UnsupportedMediaType",
     "WorkflowDefinitionError",
 ]
 
@@ -91,3 +95,27 @@ class AuthenticationFailed(IsmsFlowError):
 
     def __init__(self) -> None:
         super().__init__("invalid or expired token")
+
+
+class PreconditionFailed(IsmsFlowError):
+    """A change named the version it was based on, and the object has moved since."""
+
+    def __init__(self, what: str, expected: int, current: int) -> None:
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"{what} is at version {current}, not {expected} as the change expected; "
+            "nothing was saved — reload it and decide again"
+        )
+
+
+class PreconditionRequired(IsmsFlowError):
+    """A change did not say which version it was based on (HTTP: no If-Match)."""
+
+
+class PayloadTooLarge(BadInput):
+    """An uploaded file or request body is over the configured limit."""
+
+
+class UnsupportedMediaType(BadInput):
+    """An uploaded file's content is of a type that is not accepted."""

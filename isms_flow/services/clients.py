@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
@@ -96,15 +97,17 @@ def add_client(
     return retry_on_conflict(attempt)
 
 
-def list_clients(app: App) -> list[ClientView]:
-    """Every client with its number of projects, by key."""
+def list_clients(app: App, *, client_ids: Collection[int] | None = None) -> list[ClientView]:
+    """Every client (of `client_ids`, if given) with its number of projects, by key."""
     with app.uow() as uow:
-        counts = dict(
-            uow.session.execute(
-                select(ProjectRow.client_id, func.count()).group_by(ProjectRow.client_id)
-            ).all()
-        )
-        clients = uow.session.scalars(select(ClientRow).order_by(ClientRow.key)).all()
+        count_query = select(ProjectRow.client_id, func.count()).group_by(ProjectRow.client_id)
+        query = select(ClientRow).order_by(ClientRow.key)
+        if client_ids is not None:
+            ids = sorted(client_ids)
+            count_query = count_query.where(ProjectRow.client_id.in_(ids))
+            query = query.where(ClientRow.id.in_(ids))
+        counts = dict(uow.session.execute(count_query).all())
+        clients = uow.session.scalars(query).all()
         return [_view(c, projects=counts.get(c.id, 0)) for c in clients]
 
 

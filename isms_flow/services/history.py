@@ -18,14 +18,23 @@ from isms_flow.store.models import EventRow
 __all__ = ["project_history", "verify_history"]
 
 
-def project_history(app: App, *, ref: str, limit: int | None = None) -> list[EventView]:
-    """A project's events, oldest first (the newest `limit` when given)."""
+def project_history(
+    app: App, *, ref: str, limit: int | None = None, after_seq: int | None = None
+) -> list[EventView]:
+    """A project's events, oldest first (the newest `limit` when given).
+
+    With `after_seq`, the oldest `limit` events after that sequence number instead: a page.
+    """
     if limit is not None and limit < 1:
         raise BadInput("--limit must be at least 1")
     with app.uow() as uow:
         project = find_project(uow.session, ref)
         query = select(EventRow).where(EventRow.project_id == project.id)
-        if limit is not None:
+        if after_seq is not None:
+            query = query.where(EventRow.seq > after_seq).order_by(EventRow.seq)
+            if limit is not None:
+                query = query.limit(limit)
+        elif limit is not None:
             query = query.order_by(EventRow.seq.desc()).limit(limit)
         rows = sorted(uow.session.scalars(query).all(), key=lambda row: row.seq)
         return [_event_view(row) for row in rows]

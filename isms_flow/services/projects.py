@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import structlog
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, tuple_, update
 
 from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput, ConflictError, GuardBlocked
@@ -13,6 +13,7 @@ from isms_flow.i18n import Language
 from isms_flow.services.clients import check_key
 from isms_flow.services.lookup import find_client, find_project, find_project_facts
 from isms_flow.services.overrides import pending_overrides
+from isms_flow.services.preconditions import check_expected_version
 from isms_flow.services.rendering import project_view, status_view
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.snapshots import (
@@ -31,6 +32,7 @@ __all__ = [
     "fire_trigger",
     "list_projects",
     "project_status",
+    "project_view_of",
     "set_scope",
 ]
 
@@ -137,13 +139,22 @@ def create_project(
 
 
 def list_projects(
-    app: App, *, client_key: str | None = None, lang: Language = "en"
+    app: App,
+    *,
+    client_key: str | None = None,
+    lang: Language = "en",
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
 ) -> list[ProjectView]:
-    """Every project (of one client, if given), by client and key."""
+    """Every project (of one client, if given), by client and key; a page with after/limit."""
     with app.uow() as uow:
         query = select(ProjectRow).join(ClientRow).order_by(ClientRow.key, ProjectRow.key)
         if client_key is not None:
             query = query.where(ClientRow.id == find_client(uow.session, client_key).id)
+        if after is not None:
+            query = query.where(tuple_(ClientRow.key, ProjectRow.key) > tuple_(*after))
+        if limit is not None:
+            query = query.limit(limit)
         return [
             project_view(p, app.catalog.get(p.workflow_name, p.workflow_version).definition, lang)
             for p in uow.session.scalars(query).all()
@@ -188,6 +199,14 @@ def set_scope(
     return retry_on_conflict(attempt)
 
 
+def project_view_of(app: App, *, ref: str, lang: Language = "en") -> ProjectView:
+    """One project as listed."""
+    with app.uow() as uow:
+        project = find_project(uow.session, ref)
+        definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
+        return project_view(project, definition, lang)
+
+
 def project_status(app: App, *, ref: str, lang: Language = "en") -> StatusView:
     """The current stage's checklist, every trigger with its blockers, pending overrides."""
     now = app.clock.now()
@@ -218,6 +237,7 @@ def fire_trigger(
             session = uow.session
             # The hot path reads and writes plain columns: no ORM objects to build or flush.
             project = find_project_facts(session, ref)
+            check_expected_version(session, project.id, project.version)
             pin.check(project.version)
             compiled = app.catalog.get(project.workflow_name, project.workflow_version)
             definition = compiled.definition

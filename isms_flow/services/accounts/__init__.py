@@ -6,10 +6,20 @@ The rules themselves (roles, the permission matrix, token format) are pure and l
 
 from __future__ import annotations
 
+from isms_flow.services.accounts.access import (
+    ClientAccess,
+    ProjectAccess,
+    client_access,
+    ping,
+    project_access,
+    roles_of,
+)
 from isms_flow.services.accounts.acting import Acting, actor_name
 from isms_flow.services.accounts.authentication import authenticate
+from isms_flow.services.accounts.clients import create_client_as
 from isms_flow.services.accounts.grants import grant_role, revoke_role
 from isms_flow.services.accounts.organizations import add_organization, list_organizations
+from isms_flow.services.accounts.principals import user_principal
 from isms_flow.services.accounts.tenancy import (
     find_visible_client,
     find_visible_project,
@@ -21,10 +31,14 @@ from isms_flow.services.accounts.users import add_user, list_users
 
 __all__ = [
     "Acting",
+    "ClientAccess",
+    "ProjectAccess",
     "actor_name",
     "add_organization",
     "add_user",
     "authenticate",
+    "client_access",
+    "create_client_as",
     "create_token",
     "find_visible_client",
     "find_visible_project",
@@ -32,8 +46,12 @@ __all__ = [
     "list_organizations",
     "list_tokens",
     "list_users",
+    "ping",
+    "project_access",
     "revoke_role",
     "revoke_token",
+    "roles_of",
+    "user_principal",
     "visible_client_ids",
     "visible_clients",
 ]

@@ -13,7 +13,7 @@ from datetime import datetime
 import structlog
 from sqlalchemy import or_, select, update
 
-from isms_flow.accounts import Principal, Role
+from isms_flow.accounts import Principal
 from isms_flow.accounts.tokens import (
     TOUCH_INTERVAL,
     TokenStatus,
@@ -26,14 +26,13 @@ from isms_flow.accounts.tokens import (
 from isms_flow.bootstrap import App
 from isms_flow.clock import ensure_utc
 from isms_flow.errors import AuthenticationFailed, ConflictError
-from isms_flow.store.models import ClientRow
-from isms_flow.store.tables.accounts import ApiTokenRow, RoleGrantRow, UserRow
+from isms_flow.services.accounts.principals import principal_of
+from isms_flow.store.tables.accounts import ApiTokenRow, UserRow
 from isms_flow.store.unit_of_work import UnitOfWork
 
 __all__ = ["authenticate"]
 
 _log = structlog.get_logger(__name__)
-_ROLES = {role.value: role for role in Role}
 
 
 def authenticate(app: App, token: str, now: datetime) -> Principal:
@@ -56,23 +55,7 @@ def authenticate(app: App, token: str, now: datetime) -> Principal:
             raise AuthenticationFailed()
         if token_status(row.expires_at, row.revoked_at, now) is not TokenStatus.ACTIVE:
             raise AuthenticationFailed()
-        grants = session.execute(
-            select(RoleGrantRow.client_id, RoleGrantRow.role)
-            .join(ClientRow, ClientRow.id == RoleGrantRow.client_id)
-            .where(
-                RoleGrantRow.user_id == user.id,
-                ClientRow.organization_id == user.organization_id,
-            )
-        ).all()
-        principal = Principal(
-            user_id=user.id,
-            email=user.email,
-            name=user.name,
-            organization_id=user.organization_id,
-            # A role this version does not know grants nothing (fail closed).
-            roles={cid: _ROLES[role] for cid, role in grants if role in _ROLES},
-            token_id=row.id,
-        )
+        principal = principal_of(session, user, token_id=row.id)
         if needs_touch(row.last_used_at, now):
             _touch(uow, row.id, now)
     return principal

@@ -1,0 +1,57 @@
+"""A project's history, and verification of the whole hash chain and the evidence vault."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel
+
+from isms_flow.accounts import Action
+from isms_flow.api.deps import AppDep, project_for, requires
+from isms_flow.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from isms_flow.services import history
+from isms_flow.services.accounts import ProjectAccess
+from isms_flow.services.views import EventView
+
+router = APIRouter(prefix="/clients/{client}/projects/{project}", tags=["history"])
+
+ReadProject = Annotated[ProjectAccess, Depends(project_for(Action.READ_PROJECT))]
+
+
+@router.get("/history", openapi_extra=requires(Action.READ_PROJECT))
+def get_history(
+    app: AppDep,
+    access: ReadProject,
+    request: Request,
+    response: Response,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[EventView]:
+    """The project's events, oldest first, each with who did it and its hash."""
+    after = int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    rows = history.project_history(app, ref=access.ref, limit=limit + 1, after_seq=after)
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = encode_cursor((page[-1].seq,)) if more else None
+    if next_cursor:
+        link = request.url.include_query_params(cursor=next_cursor, limit=limit)
+        response.headers["Link"] = f'<{link}>; rel="next"'
+    return Page[EventView](items=page, next_cursor=next_cursor)
+
+
+class ChainVerdict(BaseModel):
+    """Whether the history chain holding this project's events is intact."""
+
+    intact: bool
+    problem: str | None
+
+
+@router.get("/history/verification", openapi_extra=requires(Action.READ_EVIDENCE))
+def verify_history(app: AppDep, access: ReadProject) -> ChainVerdict:
+    """Re-hash the whole history chain this project's events are part of.
+
+    The chain is one for the installation, so only the verdict is shown: how many events
+    other clients have, or the head hash, is nothing this caller may learn.
+    """
+    chain = history.verify_history(app)
+    return ChainVerdict(intact=chain.intact, problem=chain.problem)
