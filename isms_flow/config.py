@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     actor: str = ""
     log_level: Literal["debug", "info", "warning", "error"] = "warning"
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    # Where `isms-flow serve` listens (its --host and --port override these).
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
     scheduler: SchedulerSettings = SchedulerSettings()
     # E-mail notifications (SMTP) and webhook POSTs; see config/default.toml.
     smtp_host: str = "localhost"
@@ -73,6 +76,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The largest evidence file the HTTP API accepts; see config/default.toml.
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
 
     @field_validator("timezone")
     @classmethod

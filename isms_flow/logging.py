@@ -7,7 +7,7 @@ import sys
 
 import structlog
 
-__all__ = ["configure_logging"]
+__all__ = ["configure_logging", "route_stdlib_logger"]
 
 
 class _CurrentStderr:
@@ -49,3 +49,23 @@ def configure_logging(level: str = "warning") -> None:
     )
     logging.getLogger("transitions").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+class _ToStructlog(logging.Handler):
+    """Hands a standard-library record to structlog, so it reads like every other log line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            structlog.get_logger(record.name).log(
+                record.levelno, record.getMessage(), exc_info=record.exc_info or None
+            )
+        except Exception:  # a log line must never take the server down
+            self.handleError(record)
+
+
+def route_stdlib_logger(name: str) -> None:
+    """Send a library's standard-library logger (e.g. `uvicorn`) through structlog; idempotent."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(handler, _ToStructlog) for handler in logger.handlers):
+        logger.addHandler(_ToStructlog())
+    logger.propagate = False  # once is enough: not also through the root logger's handlers

@@ -6,7 +6,13 @@ adapters call `authorize`/`require` with a `Principal` resolved per request.
 
 from __future__ import annotations
 
-from isms_flow.accounts.authorization import Decision, authorize, hidden, require
+from isms_flow.accounts.authorization import (
+    Decision,
+    authorize,
+    hidden,
+    require,
+    require_admin_somewhere,
+)
 from isms_flow.accounts.principal import Principal
 from isms_flow.accounts.roles import PERMISSIONS, Action, Role, allows, parse_role
 
@@ -21,4 +27,5 @@ __all__ = [
     "hidden",
     "parse_role",
     "require",
+    "require_admin_somewhere",
 ]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from isms_flow.accounts.principal import Principal
-from isms_flow.accounts.roles import PERMISSIONS, Action, allows
+from isms_flow.accounts.roles import PERMISSIONS, Action, Role, allows
 from isms_flow.errors import NotFound, PermissionDenied
 
-__all__ = ["Decision", "authorize", "hidden", "require"]
+__all__ = ["Decision", "authorize", "hidden", "require", "require_admin_somewhere"]
 
 
 class Decision(StrEnum):
@@ -61,3 +61,15 @@ def require(
     raise PermissionDenied(
         f"{what} {key}: the role '{role}' does not allow '{action}' (it allows: {allowed})"
     )
+
+
+def require_admin_somewhere(principal: Principal) -> None:
+    """Raise PermissionDenied unless `principal` administers at least one client.
+
+    Organization-wide acts (adding a client) have no client to hold a role on yet; the admins
+    of the organization's clients are the ones trusted with them.
+    """
+    if Role.ADMIN not in principal.roles.values():
+        raise PermissionDenied(
+            "this needs the admin role on at least one client of your organization"
+        )

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import structlog
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from isms_flow.accounts import Action, Principal
+from isms_flow.accounts import Action, Principal, require_admin_somewhere
 from isms_flow.bootstrap import App
 from isms_flow.errors import AuthenticationFailed
 from isms_flow.i18n import Language
@@ -25,6 +25,7 @@ from isms_flow.services.accounts import ClientAccess, ProjectAccess
 __all__ = [
     "AppDep",
     "LangDep",
+    "OrganizationAdminDep",
     "PrincipalDep",
     "client_for",
     "get_app",
@@ -59,6 +60,15 @@ def current_principal(
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
+def organization_admin(principal: PrincipalDep) -> Principal:
+    """The caller, if they administer a client of their organization (else 403)."""
+    require_admin_somewhere(principal)
+    return principal
+
+
+OrganizationAdminDep = Annotated[Principal, Depends(organization_admin)]
+
+
 def language(
     lang: Annotated[Literal["en", "ja"] | None, Query(description="Language of labels")] = None,
     accept_language: Annotated[str | None, Header()] = None,
@@ -78,6 +88,10 @@ def language(
 LangDep = Annotated[Language, Depends(language)]
 
 
+ClientKey = Annotated[str, Path(description="The client's key", examples=["acme"])]
+ProjectKey = Annotated[str, Path(description="The project's key", examples=["isms"])]
+
+
 def requires(action: Action | str) -> dict[str, Any]:
     """OpenAPI extension naming what a route needs (`openapi_extra=requires(...)`)."""
     return {"x-required-action": str(action)}
@@ -86,7 +100,9 @@ def requires(action: Action | str) -> dict[str, Any]:
 def project_for(action: Action) -> Callable[..., ProjectAccess]:
     """A dependency resolving `{client}/{project}` of the path for `action`."""
 
-    def resolve(app: AppDep, principal: PrincipalDep, client: str, project: str) -> ProjectAccess:
+    def resolve(
+        app: AppDep, principal: PrincipalDep, client: ClientKey, project: ProjectKey
+    ) -> ProjectAccess:
         access = accounts.project_access(app, principal, f"{client}/{project}", action)
         structlog.contextvars.bind_contextvars(client=access.client_key, project=access.ref)
         return access
@@ -97,7 +113,7 @@ def project_for(action: Action) -> Callable[..., ProjectAccess]:
 def client_for(action: Action) -> Callable[..., ClientAccess]:
     """A dependency resolving `{client}` of the path for `action`."""
 
-    def resolve(app: AppDep, principal: PrincipalDep, client: str) -> ClientAccess:
+    def resolve(app: AppDep, principal: PrincipalDep, client: ClientKey) -> ClientAccess:
         access = accounts.client_access(app, principal, client, action)
         structlog.contextvars.bind_contextvars(client=access.key)
         return access

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from isms_flow.errors import (
@@ -61,6 +63,41 @@ PROBLEM_TYPES: dict[str, str] = {slug: title for _, _, slug, title in _MAPPING} 
 """Every problem type this API returns (slug → title); served at /problems/{slug}."""
 
 _log = structlog.get_logger(__name__)
+
+
+class ProblemDetails(BaseModel):
+    """An error (RFC 9457); members beyond these carry data a client can act on."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    request_id: str | None = None
+
+
+_PROBLEM_RESPONSE: dict[str, Any] = {
+    "description": "An error, as RFC 9457 problem details",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemDetails.model_json_schema()}},
+}
+_READ_ERRORS = {400, 401, 403, 404, 422}
+_CHANGE_ERRORS = _READ_ERRORS | {409, 412, 413, 415, 428}
+
+
+def document_problems(router: APIRouter) -> None:
+    """Declare in the OpenAPI document the problem answers each route of `router` can give.
+
+    Called on a router before the app includes it: the app builds its routes' response
+    schemas from what the router's routes declare.
+    """
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        statuses = _CHANGE_ERRORS if (route.methods or set()) - {"GET", "HEAD"} else _READ_ERRORS
+        for status in sorted(statuses):
+            route.responses.setdefault(status, _PROBLEM_RESPONSE)
 
 
 def problem_response(

@@ -20,12 +20,14 @@ from isms_flow.cli import (
     evidence,
     notifications,
     orgs,
+    portfolio,
     projects,
     quotes,
     recipients,
     review,
     risks,
     scheduler,
+    serve,
     simulate,
     soa,
     tokens,
@@ -95,6 +97,8 @@ app.command("demo")(demo.demo)
 app.command("deadlines")(deadlines.deadlines)
 app.command("calendar")(calendar.calendar)
 app.command("simulate")(simulate.simulate)
+app.command("portfolio")(portfolio.portfolio)
+app.command("serve")(serve.serve)
 clients.app.command("reminders")(deadlines.client_reminders)
 
 

@@ -626,6 +626,73 @@ _LABELS: dict[str, LocalizedText] = {
         ja="リマインダー {reminders}件、エスカレーション {escalations}件 — データベースの"
         "コピーで試算しました。送信も変更もしていません",
     ),
+    "serve_listening": _L(
+        en="isms-flow API at {url} (documentation: {docs})",
+        ja="isms-flow API: {url}（ドキュメント: {docs}）",
+    ),
+    "serve_scheduler_here": _L(
+        en="scheduler: runs in this process (pid {pid}), every {interval} s",
+        ja="スケジューラ: このプロセス（pid {pid}）で {interval}秒ごとに実行",
+    ),
+    "serve_scheduler_parent": _L(
+        en="scheduler: runs once, in the parent process (pid {pid}), every {interval} s; "
+        "{workers} API worker processes",
+        ja="スケジューラ: 親プロセス（pid {pid}）で1つだけ、{interval}秒ごとに実行。"
+        "APIワーカープロセス {workers}個",
+    ),
+    "serve_scheduler_off": _L(
+        en="scheduler: off (--no-scheduler); run `isms-flow scheduler run` to deliver reminders",
+        ja="スケジューラ: 停止中（--no-scheduler）。リマインダーの配信には "
+        "`isms-flow scheduler run` を実行してください",
+    ),
+    "serve_sqlite_workers": _L(
+        en="note: {workers} processes share one SQLite file; writes take turns "
+        "(fine for a small team, PostgreSQL for more)",
+        ja="注意: {workers}個のプロセスが1つのSQLiteファイルを共有し、書き込みは順番に行われます"
+        "（小規模なら十分、それ以上はPostgreSQLを）",
+    ),
+    "serve_demo_seeded": _L(
+        en="demo data created: client {client}, project {project} walked to certified",
+        ja="デモデータを作成しました: クライアント {client}、プロジェクト {project}"
+        "（認証取得まで進めました）",
+    ),
+    "serve_demo_kept": _L(
+        en="demo data: already there, kept as it is",
+        ja="デモデータ: 既にあるため、そのまま使います",
+    ),
+    "serve_demo_none": _L(
+        en="no demo: the database has clients but not '{client}' "
+        "(create a token with `isms-flow token create EMAIL`)",
+        ja="デモなし: データベースに '{client}' 以外のクライアントがあります"
+        "（トークンは `isms-flow token create EMAIL` で作成）",
+    ),
+    "serve_token": _L(
+        en="demo token for {email} ({role} on {client}, valid until {expires}; shown only now):",
+        ja="{email} のデモトークン（{client} の {role}、{expires} まで有効。表示は今回のみ）:",
+    ),
+    "serve_try": _L(en="try:", ja="試してみる:"),
+    "serve_stop_hint": _L(en="Ctrl-C stops the server.", ja="Ctrl-C でサーバーを停止します。"),
+    "serve_stopped": _L(en="server stopped", ja="サーバーを停止しました"),
+    "serve_failed": _L(
+        en="the server could not start; the log above says why",
+        ja="サーバーを起動できませんでした。理由は上のログにあります",
+    ),
+    # the portfolio (isms-flow portfolio)
+    "portfolio_title": _L(en="Portfolio — {scope}", ja="ポートフォリオ — {scope}"),
+    "portfolio_scope_all": _L(en="every client", ja="全クライアント"),
+    "portfolio_scope_user": _L(en="what {user} may see", ja="{user} が閲覧できる範囲"),
+    "portfolio_none": _L(
+        en="No project matches — {scope}.", ja="該当するプロジェクトはありません — {scope}。"
+    ),
+    "portfolio_days_in_stage": _L(en="Days in stage", ja="段階の滞在日数"),
+    "portfolio_blockers": _L(en="Blockers", ja="未充足の要件"),
+    "portfolio_next_deadline": _L(en="Next deadline", ja="次の期限"),
+    "portfolio_due": _L(en="Due", ja="期日"),
+    "portfolio_days_left": _L(en="Days left", ja="残り日数"),
+    "portfolio_shown": _L(
+        en="{shown} of {total} project(s) shown", ja="{total}件中 {shown}件を表示"
+    ),
+    "portfolio_more": _L(en="more: {command}", ja="続き: {command}"),
 }
 
 

@@ -8,12 +8,12 @@ record one row. A dispatcher killed mid-delivery leaves `sending` rows whose lea
 the next claim takes them again.
 
 A batch is claimed by ONE statement (docs/scheduling.md §5): `UPDATE … WHERE id IN (SELECT
-the oldest due, unleased rows LIMIT n) RETURNING id, attempts` — on PostgreSQL the inner select
-is `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers take disjoint batches; on SQLite (one
-writer at a time) the statement is atomic by itself. The outcomes of a delivered batch are
-recorded together in one short transaction (`record_outcomes`): one statement per kind of
-outcome, each naming the rows and checking the lease, so ten thousand deliveries cost a few
-dozen statements instead of ten thousand transactions.
+the oldest due, unleased rows LIMIT n) RETURNING id, attempts` — on PostgreSQL the select is a
+`FOR UPDATE SKIP LOCKED` CTE joined to the UPDATE, so concurrent dispatchers take disjoint
+batches; on SQLite (one writer at a time) the statement is atomic by itself. The outcomes of a
+delivered batch are recorded together in one short transaction (`record_outcomes`): one
+statement per kind of outcome, each naming the rows and checking the lease, so ten thousand
+deliveries cost a few dozen statements instead of ten thousand transactions.
 """
 
 from __future__ import annotations
@@ -135,9 +135,12 @@ _TAKE = (
 )
 # Built once, run with parameters: building a statement costs more than running it.
 _CLAIM = _TAKE.where(ReminderRow.id.in_(_OLDEST_DUE.scalar_subquery()))
-_CLAIM_LOCKED = _TAKE.where(
-    ReminderRow.id.in_(_OLDEST_DUE.with_for_update(skip_locked=True).scalar_subquery())
-)
+# On PostgreSQL the locking select runs once, as a MATERIALIZED CTE: written as `id IN
+# (subquery)` the planner may pick a nested-loop semi-join that re-runs the LIMIT…FOR UPDATE
+# SKIP LOCKED subquery for every outer row, each run locking one more row past the limit, so
+# one claim took every due row whatever `batch_size` said.
+_PICKED = _OLDEST_DUE.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+_CLAIM_LOCKED = _TAKE.where(ReminderRow.id == _PICKED.c.id)
 
 
 def claim_due(

@@ -50,9 +50,16 @@ def add_evidence(
     valid_until: date | None = None,
     note: str = "",
     lang: Language = "en",
+    filename: str | None = None,
+    media_type: str | None = None,
 ) -> EvidenceView:
-    """Store a file as the next version of the document (kind, name); nothing is overwritten."""
+    """Store a file as the next version of the document (kind, name); nothing is overwritten.
+
+    `filename` and `media_type` replace what `file`'s own name suggests (an upload's checked name
+    and sniffed type).
+    """
     now = app.clock.now()
+    shown = filename or file.name
 
     def attempt(pin: VersionPin) -> EvidenceView:
         with app.uow() as uow:
@@ -70,7 +77,7 @@ def add_evidence(
                     f"valid-until {valid_until.isoformat()} is before the effective date "
                     f"{effective.isoformat()}"
                 )
-            blob = app.vault.put_file(file)
+            blob = app.vault.measure(file)  # stored below, once nothing can refuse the change
             document = session.scalars(
                 select(EvidenceDocumentRow).where(
                     EvidenceDocumentRow.project_id == project.id,
@@ -92,7 +99,7 @@ def add_evidence(
                 current = _version(session, document, document.current_version)
                 if current.sha256 == blob.sha256:
                     raise BadInput(
-                        f"{file.name} has the same content as the current version "
+                        f"{shown} has the same content as the current version "
                         f"v{current.version} of '{document_name}'; nothing was stored"
                     )
             number = 1 + (
@@ -108,8 +115,10 @@ def add_evidence(
                 version=number,
                 sha256=blob.sha256,
                 size=blob.size,
-                filename=file.name,
-                media_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+                filename=shown,
+                media_type=media_type
+                or mimetypes.guess_type(shown)[0]
+                or "application/octet-stream",
                 effective_date=effective,
                 valid_until=valid_until,
                 note=note,
@@ -134,11 +143,13 @@ def add_evidence(
                     "version": number,
                     "sha256": blob.sha256,
                     "size": blob.size,
-                    "filename": file.name,
+                    "filename": shown,
                     "effective_date": effective.isoformat(),
                     "valid_until": valid_until.isoformat() if valid_until else None,
                 },
             )
+            if app.vault.put_file(file) != blob:
+                raise BadInput(f"{shown} changed while it was being stored; nothing was recorded")
             uow.commit()
             with bound_project(project, actor):
                 _log.info("evidence_uploaded", kind=kind, document=document.id, version=number)
@@ -298,14 +309,20 @@ def list_evidence(
         return views
 
 
-def verify_vault(app: App) -> VaultCheckView:
-    """Re-hash every recorded evidence file; name each one missing or changed, and its users."""
+def verify_vault(app: App, *, client_id: int | None = None) -> VaultCheckView:
+    """Re-hash every recorded evidence file; name each one missing or changed, and its users.
+
+    With `client_id`, only the files that client's evidence uses, and only its own uses of them.
+    """
     with app.uow() as uow:
-        rows = uow.session.execute(
+        query = (
             select(EvidenceVersionRow, EvidenceDocumentRow, ProjectRow)
             .join(EvidenceDocumentRow, EvidenceVersionRow.document_id == EvidenceDocumentRow.id)
             .join(ProjectRow, EvidenceDocumentRow.project_id == ProjectRow.id)
-        ).all()
+        )
+        if client_id is not None:
+            query = query.where(ProjectRow.client_id == client_id)
+        rows = uow.session.execute(query).all()
         used_by: dict[str, list[str]] = {}
         sizes: dict[str, int] = {}
         for version, document, project in rows:

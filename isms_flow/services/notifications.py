@@ -11,7 +11,7 @@ from typing import Literal
 
 import structlog
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput, NotFound
@@ -66,9 +66,19 @@ class NotificationList(BaseModel):
 
 
 def list_notifications(
-    app: App, *, show: Filter = "all", ref: str | None = None, limit: int = 100
+    app: App,
+    *,
+    show: Filter = "all",
+    ref: str | None = None,
+    limit: int = 100,
+    client_id: int | None = None,
+    after: tuple[datetime, int] | None = None,
 ) -> NotificationList:
-    """Outbox rows by when they fire (of one project, if given), at most `limit` of them."""
+    """Outbox rows by when they fire (of one project, if given), at most `limit` of them.
+
+    `client_id` keeps to one client's projects; `after` (fire_at, id) starts after that row,
+    and `more` then counts the matching rows after the ones shown.
+    """
     if limit < 1:
         raise BadInput("--limit must be at least 1")
     with app.uow() as uow:
@@ -83,6 +93,16 @@ def list_notifications(
             query = query.where(ReminderRow.project_id == find_project(session, ref).id)
         if show != "all":
             query = query.where(ReminderRow.status.in_(_STATUSES[show]))
+        if client_id is not None:
+            query = query.where(ProjectRow.client_id == client_id)
+        if after is not None:
+            at, last_id = after
+            query = query.where(
+                or_(
+                    ReminderRow.fire_at > at,
+                    and_(ReminderRow.fire_at == at, ReminderRow.id > last_id),
+                )
+            )
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.execute(
             query.order_by(ReminderRow.fire_at, ReminderRow.id).limit(limit)
@@ -94,15 +114,21 @@ def list_notifications(
     return NotificationList(notifications=views, more=max(total - len(views), 0))
 
 
-def retry_notification(app: App, *, notification_id: int, actor: str) -> NotificationView:
-    """Put a failed row back in the queue, due now, with a fresh set of attempts."""
+def retry_notification(
+    app: App, *, notification_id: int, actor: str, client_id: int | None = None
+) -> NotificationView:
+    """Put a failed row back in the queue, due now, with a fresh set of attempts.
+
+    With `client_id`, a notification of another client is "not found", like a missing one.
+    """
     now = app.clock.now()
 
     def attempt(pin: VersionPin) -> NotificationView:
         with app.uow() as uow:
             session = uow.session
             reminder = session.get(ReminderRow, notification_id)
-            if reminder is None:
+            project = session.get(ProjectRow, reminder.project_id) if reminder else None
+            if reminder is None or project is None or client_id not in (None, project.client_id):
                 raise NotFound(
                     "notification", f"#{notification_id}", hint="see `isms-flow notifications`"
                 )
@@ -112,8 +138,7 @@ def retry_notification(app: App, *, notification_id: int, actor: str) -> Notific
                     "only a failed notification can be retried"
                 )
             deadline = session.get(DeadlineRow, reminder.deadline_id)
-            project = session.get(ProjectRow, reminder.project_id)
-            assert deadline is not None and project is not None  # foreign keys
+            assert deadline is not None  # foreign key
             error, attempts = reminder.last_error, reminder.attempts
             reminder.status, reminder.attempts, reminder.next_attempt_at = "pending", 0, now
             uow.flush()

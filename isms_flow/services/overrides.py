@@ -12,6 +12,7 @@ from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput, ConflictError, NotFound, PermissionDenied
 from isms_flow.i18n import Language
 from isms_flow.services.lookup import find_project, project_ref
+from isms_flow.services.preconditions import check_expected_version
 from isms_flow.services.rendering import override_view
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.snapshots import bound_project, evaluation_context, load_snapshot
@@ -75,6 +76,8 @@ def request_override(
         with app.uow() as uow:
             session = uow.session
             project = find_project(session, ref)
+            # A request writes no project row, so a caller's If-Match is compared here.
+            check_expected_version(session, project.id, project.version)
             definition = app.catalog.get(project.workflow_name, project.workflow_version).definition
             snapshot = load_snapshot(session, project, parts_read(definition, project.state))
             context = evaluation_context(now, project.client.timezone)

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select, tuple_, update
 from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput, ConflictError, GuardBlocked
 from isms_flow.i18n import Language
+from isms_flow.services.changes import record_change
 from isms_flow.services.clients import check_key
 from isms_flow.services.lookup import find_client, find_project, find_project_facts
 from isms_flow.services.overrides import pending_overrides
@@ -178,15 +179,13 @@ def set_scope(
                 "units": list(project.scope_units),
             }
             project.scope_whole, project.scope_units = scope_whole, scope_units
-            project.updated_at = now
-            uow.flush()
-            append_event(
-                uow.session,
-                occurred_at=now,
+            # Even setting the same scope again is a recorded decision: it moves the version.
+            record_change(
+                uow,
+                project,
+                now=now,
                 actor=actor,
                 type="scope_set",
-                client_id=project.client_id,
-                project_id=project.id,
                 payload={
                     "previous": previous,
                     "scope": {"whole_organization": scope_whole, "units": scope_units},

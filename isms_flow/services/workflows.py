@@ -37,7 +37,8 @@ class WorkflowSummary(BaseModel):
     name: str
     version: int
     title: str
-    path: str
+    path: str | None
+    """Where the file lies; None where the caller may not learn server paths (the API)."""
     digest: str
     states: int
     transitions: int

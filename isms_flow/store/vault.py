@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from isms_flow.errors import BadInput
+from isms_flow.errors import BadInput, IntegrityFailure
 
 __all__ = ["StoredBlob", "Vault", "VaultProblem"]
 
@@ -46,15 +46,34 @@ class Vault:
 
     def put_file(self, source: Path) -> StoredBlob:
         """Copy `source` into the vault; a file already there is kept as it is."""
-        if not source.exists():
-            raise BadInput(f"file {source} not found")
-        if not source.is_file():
-            raise BadInput(f"{source} is not a regular file")
+        _check_readable(source)
         try:
             with source.open("rb") as stream:
                 return self.put_stream(stream)
         except PermissionError:
             raise BadInput(f"file {source} cannot be read (permission denied)") from None
+
+    def measure(self, source: Path) -> StoredBlob:
+        """The digest and size `put_file` would store, without storing anything."""
+        _check_readable(source)
+        try:
+            sha256, size = self._hash(source), source.stat().st_size
+        except PermissionError:
+            raise BadInput(f"file {source} cannot be read (permission denied)") from None
+        if size == 0:
+            raise BadInput("the file is empty; evidence must have content")
+        return StoredBlob(sha256, size)
+
+    def checked_path(self, sha256: str, size: int) -> Path:
+        """The stored file, re-hashed first; IntegrityFailure (naming no path) if it changed."""
+        path = self.path_for(sha256)
+        if not path.is_file():
+            raise IntegrityFailure(f"evidence file {sha256[:12]}… is missing from the vault")
+        if path.stat().st_size != size or self._hash(path) != sha256:
+            raise IntegrityFailure(
+                f"evidence file {sha256[:12]}… no longer matches its SHA-256; it is not served"
+            )
+        return path
 
     def put_stream(self, stream: BinaryIO) -> StoredBlob:
         """Store what `stream` yields; an empty stream is refused."""
@@ -108,3 +127,10 @@ class Vault:
             while chunk := stream.read(_CHUNK):
                 digest.update(chunk)
         return digest.hexdigest()
+
+
+def _check_readable(source: Path) -> None:
+    if not source.exists():
+        raise BadInput(f"file {source} not found")
+    if not source.is_file():
+        raise BadInput(f"{source} is not a regular file")

@@ -7,25 +7,22 @@ kita's own admin is boss@kita. Nobody at nakano holds a role on beta.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from isms_flow.accounts import Principal
 from isms_flow.bootstrap import App, bootstrap
 from isms_flow.clock import Clock
 from isms_flow.config import Settings
 from isms_flow.services import accounts, clients, projects
+from tests.backends import BACKENDS as BACKENDS  # re-exported: the account tests use it
+from tests.backends import fresh_postgres_url
+from tests.backends import postgres_schema as postgres_schema
 from tests.integration.support import app_on_copy
-
-POSTGRES_URL = os.environ.get("ISMS_FLOW_TEST_POSTGRES_URL", "")
-BACKENDS = ["sqlite", "postgresql"]
 
 ADMIN = "boss@nakano.example.jp"
 PM = "pm@nakano.example.jp"
@@ -79,26 +76,8 @@ def _client_id(app: App, key: str) -> int:
 
 
 @contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL of a schema of its own on the PostgreSQL server, dropped afterwards (or skip)."""
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL half skipped: set ISMS_FLOW_TEST_POSTGRES_URL (CI does)")
-    schema = f"isms_flow_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
 def app_on(backend: str, folder: Path, clock: Clock, template: Path) -> Iterator[App]:
-    """A migrated App on a SQLite copy of the template, or on a fresh PostgreSQL schema."""
+    """A migrated App on a SQLite copy of the template, or on an emptied PostgreSQL schema."""
     if backend == "sqlite":
         application = app_on_copy(template, folder / "data", clock)
         try:
@@ -106,10 +85,10 @@ def app_on(backend: str, folder: Path, clock: Clock, template: Path) -> Iterator
         finally:
             application.close()
         return
-    with postgres_schema() as url:
-        settings = Settings(data_dir=folder / "data", database_url=url, actor="tester")
-        application = bootstrap(settings, clock=clock)
-        try:
-            yield application
-        finally:
-            application.close()
+    url = fresh_postgres_url()
+    settings = Settings(data_dir=folder / "data", database_url=url, actor="tester")
+    application = bootstrap(settings, clock=clock)
+    try:
+        yield application
+    finally:
+        application.close()

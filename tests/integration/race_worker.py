@@ -22,11 +22,20 @@ from isms_flow.workflow.engine import assess_trigger
 
 
 def advance_after_barrier(
-    data_dir: str, ref: str, now_iso: str, actor: str, barrier: Barrier, results: Queue
+    database: tuple[str, str],
+    ref: str,
+    now_iso: str,
+    actor: str,
+    barrier: Barrier,
+    results: Queue,
 ) -> None:
-    """Advance `ref` once both processes hold the same picture; report what happened."""
+    """Advance `ref` once both processes hold the same picture; report what happened.
+
+    `database` is (data_dir, database_url) of the test's App: its SQLite file or its schema.
+    """
+    data_dir, database_url = database
     app = bootstrap(
-        Settings(data_dir=Path(data_dir), actor=actor),
+        Settings(data_dir=Path(data_dir), database_url=database_url, actor=actor),
         clock=FrozenClock(datetime.fromisoformat(now_iso)),
         migrate=False,
     )

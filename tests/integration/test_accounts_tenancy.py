@@ -6,39 +6,24 @@ permission answers "not allowed"; roles are granted only within one organization
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from isms_flow.accounts import Action, Principal, Role
 from isms_flow.bootstrap import App
-from isms_flow.clock import FrozenClock
 from isms_flow.errors import BadInput, NotFound, PermissionDenied
 from isms_flow.services import accounts
 from isms_flow.store.models import ProjectRow
 from tests.integration.accounts_support import (
     ADMIN,
-    BACKENDS,
     KITA_ADMIN,
     PM,
     VIEWER,
     Tenants,
-    app_on,
     make_tenants,
     principal_of,
 )
 from tests.integration.support import event_count, execute, row_count
-
-
-@pytest.fixture(params=BACKENDS)
-def app(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: FrozenClock, migrated_template: Path
-) -> Iterator[App]:
-    """The application on SQLite and on PostgreSQL (when configured)."""
-    with app_on(request.param, tmp_path, clock, migrated_template) as application:
-        yield application
 
 
 @pytest.fixture

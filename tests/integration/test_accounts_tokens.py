@@ -7,9 +7,7 @@ token's `last_used_at`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -23,25 +21,14 @@ from isms_flow.services import accounts
 from isms_flow.store.models import Base
 from tests.integration.accounts_support import (
     ADMIN,
-    BACKENDS,
     PM,
     Tenants,
-    app_on,
     make_tenants,
     principal_of,
 )
 from tests.integration.support import stored_events
 
 INVALID = "invalid or expired token"
-
-
-@pytest.fixture(params=BACKENDS)
-def app(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: FrozenClock, migrated_template: Path
-) -> Iterator[App]:
-    """The application on SQLite and on PostgreSQL (when configured)."""
-    with app_on(request.param, tmp_path, clock, migrated_template) as application:
-        yield application
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -127,11 +126,11 @@ def test_two_processes_advancing_from_the_same_state_move_the_project_once(
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     results = context.Queue()
-    data_dir = str(Path(app.settings.data_dir))
+    database = (str(app.settings.data_dir), app.settings.database_url)  # SQLite file or server
     workers = [
         context.Process(
             target=advance_after_barrier,
-            args=(data_dir, ready, clock.now().isoformat(), actor, barrier, results),
+            args=(database, ready, clock.now().isoformat(), actor, barrier, results),
         )
         for actor in ("alice", "bob")
     ]

@@ -16,13 +16,11 @@ from isms_flow.services.simulation import simulate_schedule
 from tests.integration.cycle_support import fingerprint
 from tests.integration.deadline_support import REF
 from tests.integration.test_cycle_no_action import NOBODY_ACTS, as_table
-from tests.integration.test_postgresql import POSTGRES_URL, pg_url
+from tests.integration.test_postgresql import pg_url
 
 __all__ = ["pg_url"]  # fixture used below
 
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL, reason="PostgreSQL half skipped: set ISMS_FLOW_TEST_POSTGRES_URL (CI does)"
-)
+pytestmark = pytest.mark.postgresql
 
 
 @pytest.fixture

@@ -22,14 +22,11 @@ from isms_flow.services.demo import run_demo
 from isms_flow.services.registers.audits.programme import add_audit
 from isms_flow.store.tables.schedule import DeadlineRow, ReminderRow
 from tests.integration.deadline_support import REF, deadline, statuses
-from tests.integration.test_postgresql import POSTGRES_URL, pg_url
+from tests.integration.test_postgresql import pg_url
 
 __all__ = ["pg_url"]  # the fixture used below
 
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL,
-    reason="PostgreSQL half skipped: set ISMS_FLOW_TEST_POSTGRES_URL (CI does)",
-)
+pytestmark = pytest.mark.postgresql
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from sqlalchemy import event, text
 
 from isms_flow.bootstrap import App
 from isms_flow.clock import FrozenClock
+from isms_flow.config import SchedulerSettings
 from isms_flow.schedule.channels.base import Notification, Recipient
+from isms_flow.schedule.claims import RetryPolicy, claim_due
 from isms_flow.schedule.dispatcher import tick
 from isms_flow.services import clients, projects
 from tests.integration.dispatch_support import (
@@ -56,6 +58,21 @@ def test_a_batch_of_outcomes_is_recorded_in_one_transaction(
     # The claim of the batch, ONE record of all seventeen outcomes, and the empty claim that
     # ends the tick — not a transaction per row.
     assert len(commits) == 3
+
+
+def test_a_claim_takes_at_most_a_batch_of_the_oldest_due_rows(
+    app: App, clock: FrozenClock, project_ref: str
+) -> None:
+    deadline = add_deadline(app, project_ref, due_on=DUE)
+    rows = [add_reminder(app, deadline, offset_days=d, fire_at=clock.now()) for d in (9, 7, 5)]
+    policy = RetryPolicy.from_settings(SchedulerSettings(batch_size=2))
+
+    first = claim_due(app, now=clock.now(), owner="w1", policy=policy)
+    second = claim_due(app, now=clock.now(), owner="w2", policy=policy)
+
+    assert [claim.reminder_id for claim in first] == rows[:2]
+    assert [claim.reminder_id for claim in second] == rows[2:]
+    assert statuses(app) == {"sending": 3}
 
 
 @dataclass

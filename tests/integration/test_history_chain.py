@@ -45,7 +45,11 @@ def _rehash(app: App, seq: int) -> None:
             "SELECT seq, format, occurred_at, client_id, project_id, actor, type, payload, "
             f"prev_hash FROM events WHERE seq = {seq}"
         ).one()
-    occurred = datetime.fromisoformat(row.occurred_at).replace(tzinfo=UTC)
+    stored = row.occurred_at  # text on SQLite, a timestamp with time zone on PostgreSQL
+    if isinstance(stored, datetime):
+        occurred = stored.astimezone(UTC)
+    else:
+        occurred = datetime.fromisoformat(stored).replace(tzinfo=UTC)
     digest = _row_hash(
         seq=row.seq,
         format=row.format,

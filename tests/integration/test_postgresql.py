@@ -6,15 +6,12 @@ pytest summary says so.
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from isms_flow.bootstrap import App, bootstrap
 from isms_flow.clock import FrozenClock
@@ -24,27 +21,15 @@ from isms_flow.services import clients, evidence, history, projects
 from isms_flow.services.demo import run_demo
 from isms_flow.services.registers.soa.show import show_soa
 from isms_flow.store.models import ClientRow
+from tests.backends import fresh_postgres_url
 
-POSTGRES_URL = os.environ.get("ISMS_FLOW_TEST_POSTGRES_URL", "")
-
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL,
-    reason="PostgreSQL half skipped: set ISMS_FLOW_TEST_POSTGRES_URL (CI does)",
-)
+pytestmark = pytest.mark.postgresql
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A schema of its own on the server for one test, dropped afterwards."""
-    schema = f"isms_flow_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+def pg_url() -> str:
+    """This test process's schema on the server, empty and migrated."""
+    return fresh_postgres_url()
 
 
 @pytest.fixture

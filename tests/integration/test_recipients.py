@@ -7,13 +7,11 @@ is set).
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from isms_flow.bootstrap import App, bootstrap
 from isms_flow.clock import FrozenClock
@@ -29,8 +27,7 @@ from isms_flow.services.recipients import (
 )
 from isms_flow.store.models import ClientRow, EventRow
 from isms_flow.store.tables.schedule import RecipientRow, ScheduleStateRow
-
-POSTGRES_URL = os.environ.get("ISMS_FLOW_TEST_POSTGRES_URL", "")
+from tests.backends import fresh_postgres_url
 
 
 def _counts(app: App) -> tuple[int, int]:
@@ -289,23 +286,14 @@ def _client_id(app: App) -> int:
 
 @pytest.fixture
 def pg_app(tmp_path: Path, clock: FrozenClock) -> Iterator[App]:
-    """The application on a schema of its own on the PostgreSQL server."""
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL half skipped: set ISMS_FLOW_TEST_POSTGRES_URL (CI does)")
-    schema = f"isms_flow_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    """The application on this test process's schema on the PostgreSQL server, emptied."""
+    url = fresh_postgres_url()
     application = bootstrap(Settings(data_dir=tmp_path, database_url=url), clock=clock)
     yield application
     application.close()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
+@pytest.mark.postgresql
 def test_recipients_on_postgresql(pg_app: App) -> None:
     clients.add_client(pg_app, key="acme", name="ACME", actor="consultant", language="ja")
     hook = add_recipient(

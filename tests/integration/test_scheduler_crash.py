@@ -41,6 +41,9 @@ from tests.integration.dispatch_support import (
 
 ROWS = 5
 STALL_AT = 3  # the receiver stops answering at this request
+# Long enough that a batch of two is delivered well inside a third of it even on a busy CI
+# machine running tests in parallel (past two thirds the dispatcher stops handing rows out).
+LEASE_SECONDS = 5
 
 
 class Receiver:
@@ -89,11 +92,11 @@ def receiver() -> Iterator[Receiver]:
 
 
 def _dispatcher(app: App) -> subprocess.Popen[str]:
-    """`isms-flow scheduler run --once` on the test's database, with one-second leases."""
+    """`isms-flow scheduler run --once` on the test's database, with short leases."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ISMS_FLOW_")}
     environment.update(
         {
-            "ISMS_FLOW_SCHEDULER__LEASE_SECONDS": "1",
+            "ISMS_FLOW_SCHEDULER__LEASE_SECONDS": str(LEASE_SECONDS),
             "ISMS_FLOW_SCHEDULER__BATCH_SIZE": "2",
             "NO_COLOR": "1",
             "COLUMNS": "250",
@@ -111,7 +114,7 @@ def _dispatcher(app: App) -> subprocess.Popen[str]:
 
 
 def _wait_for_leases_to_run_out(app: App) -> None:
-    """Sleep until no row is leased any more (a lease is one second of the real clock)."""
+    """Sleep until no row is leased any more (leases run on the real clock)."""
     with app.uow() as uow:
         leases = uow.session.scalars(
             select(ReminderRow.lease_until).where(ReminderRow.status.in_(LIVE))

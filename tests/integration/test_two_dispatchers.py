@@ -8,20 +8,19 @@ delivered by exactly one of them, and recorded `sent` once.
 from __future__ import annotations
 
 import multiprocessing
-import os
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from isms_flow.bootstrap import App, bootstrap
 from isms_flow.clock import FrozenClock
 from isms_flow.config import Settings
 from isms_flow.services import clients, projects
+from tests.backends import fresh_postgres_url
 from tests.integration.dispatch_support import (
     add_deadline,
     add_reminder,
@@ -30,7 +29,6 @@ from tests.integration.dispatch_support import (
 )
 from tests.integration.dispatch_worker import dispatch_after_barrier
 
-POSTGRES_URL = os.environ.get("ISMS_FLOW_TEST_POSTGRES_URL", "")
 ROWS_PER_PROJECT = 60
 WORKERS = ("north", "south")
 
@@ -102,25 +100,16 @@ def test_two_dispatchers_on_one_sqlite_file_deliver_each_row_exactly_once(
 
 @pytest.fixture
 def pg_app(tmp_path: Path, clock: FrozenClock) -> Iterator[App]:
-    """The application on a schema of its own on the PostgreSQL server, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL half skipped: set ISMS_FLOW_TEST_POSTGRES_URL (CI does)")
-    schema = f"isms_flow_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    """The application on this test process's schema on the PostgreSQL server, emptied."""
+    url = fresh_postgres_url()
     application = bootstrap(
         Settings(data_dir=tmp_path, database_url=url, actor="tester"), clock=clock
     )
     yield application
     application.close()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
+@pytest.mark.postgresql
 def test_two_dispatchers_on_postgresql_deliver_each_row_exactly_once(
     pg_app: App, clock: FrozenClock, tmp_path: Path
 ) -> None:

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
 from isms_flow.accounts import Action
-from isms_flow.api.deps import AppDep, PrincipalDep, client_for, requires
+from isms_flow.api.deps import (
+    AppDep,
+    OrganizationAdminDep,
+    PrincipalDep,
+    client_for,
+    requires,
+)
 from isms_flow.api.pagination import Cursor, Limit, Page, paginate
 from isms_flow.services import accounts, clients
 from isms_flow.services.accounts import ClientAccess
@@ -48,7 +54,7 @@ def list_clients(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=requires("admin_of_any_client"))
-def create_client(app: AppDep, principal: PrincipalDep, body: NewClient) -> ClientView:
+def create_client(app: AppDep, principal: OrganizationAdminDep, body: NewClient) -> ClientView:
     """Add a client to the caller's organization; the caller becomes its admin."""
     return accounts.create_client_as(
         app,

@@ -17,6 +17,7 @@ from isms_flow.services.views import EventView
 router = APIRouter(prefix="/clients/{client}/projects/{project}", tags=["history"])
 
 ReadProject = Annotated[ProjectAccess, Depends(project_for(Action.READ_PROJECT))]
+ReadEvidence = Annotated[ProjectAccess, Depends(project_for(Action.READ_EVIDENCE))]
 
 
 @router.get("/history", openapi_extra=requires(Action.READ_PROJECT))
@@ -47,7 +48,7 @@ class ChainVerdict(BaseModel):
 
 
 @router.get("/history/verification", openapi_extra=requires(Action.READ_EVIDENCE))
-def verify_history(app: AppDep, access: ReadProject) -> ChainVerdict:
+def verify_history(app: AppDep, access: ReadEvidence) -> ChainVerdict:
     """Re-hash the whole history chain this project's events are part of.
 
     The chain is one for the installation, so only the verdict is shown: how many events

@@ -14,22 +14,25 @@ from isms_flow.services.workflows import WorkflowSummary
 router = APIRouter(prefix="/workflows", tags=["workflows"])
 
 Version = Annotated[int | None, Query(ge=1, description="The newest if unset")]
-# Where a workflow file lies on the server is no business of an API caller.
-_HIDDEN = {"path"}
 
 
-@router.get("", openapi_extra=requires("authenticated"), response_model_exclude=_HIDDEN)
+def _without_path(summary: WorkflowSummary) -> WorkflowSummary:
+    # Where a workflow file lies on the server is no business of an API caller.
+    return summary.model_copy(update={"path": None})
+
+
+@router.get("", openapi_extra=requires("authenticated"))
 def list_workflows(app: AppDep, principal: PrincipalDep, lang: LangDep) -> list[WorkflowSummary]:
     """Every workflow version installed."""
-    return workflows.list_workflows(app.catalog, lang)
+    return [_without_path(w) for w in workflows.list_workflows(app.catalog, lang)]
 
 
-@router.get("/{name}", openapi_extra=requires("authenticated"), response_model_exclude=_HIDDEN)
+@router.get("/{name}", openapi_extra=requires("authenticated"))
 def describe_workflow(
     app: AppDep, principal: PrincipalDep, lang: LangDep, name: str, version: Version = None
 ) -> WorkflowSummary:
     """One workflow with every stage, its requirements and triggers."""
-    return workflows.describe_workflow(app.catalog, name, version, lang)
+    return _without_path(workflows.describe_workflow(app.catalog, name, version, lang))
 
 
 @router.get(

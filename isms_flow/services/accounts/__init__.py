@@ -17,6 +17,12 @@ from isms_flow.services.accounts.access import (
 from isms_flow.services.accounts.acting import Acting, actor_name
 from isms_flow.services.accounts.authentication import authenticate
 from isms_flow.services.accounts.clients import create_client_as
+from isms_flow.services.accounts.directory import (
+    ClientGrantView,
+    ColleagueView,
+    list_grants,
+    list_users_as,
+)
 from isms_flow.services.accounts.grants import grant_role, revoke_role
 from isms_flow.services.accounts.organizations import add_organization, list_organizations
 from isms_flow.services.accounts.principals import user_principal
@@ -32,6 +38,8 @@ from isms_flow.services.accounts.users import add_user, list_users
 __all__ = [
     "Acting",
     "ClientAccess",
+    "ClientGrantView",
+    "ColleagueView",
     "ProjectAccess",
     "actor_name",
     "add_organization",
@@ -43,9 +51,11 @@ __all__ = [
     "find_visible_client",
     "find_visible_project",
     "grant_role",
+    "list_grants",
     "list_organizations",
     "list_tokens",
     "list_users",
+    "list_users_as",
     "ping",
     "project_access",
     "revoke_role",

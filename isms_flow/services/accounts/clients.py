@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from isms_flow.accounts import Principal, Role
+from isms_flow.accounts import Principal, Role, require_admin_somewhere
 from isms_flow.bootstrap import App
-from isms_flow.errors import PermissionDenied
 from isms_flow.services.accounts.grants import grant_role
 from isms_flow.services.clients import add_client
 from isms_flow.services.views import ClientView
@@ -30,10 +29,7 @@ def create_client_as(
     language: str | None = None,
 ) -> ClientView:
     """Add a client to the principal's organization and make the principal its admin."""
-    if Role.ADMIN not in principal.roles.values():
-        raise PermissionDenied(
-            "creating a client needs the admin role on a client of your organization"
-        )
+    require_admin_somewhere(principal)
     with app.uow() as uow:
         organization = uow.session.scalars(
             select(OrganizationRow.key).where(OrganizationRow.id == principal.organization_id)

@@ -16,12 +16,16 @@ from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput
 from isms_flow.i18n import Language, LocalizedText
 from isms_flow.services.deadlines.listing import list_deadlines
-from isms_flow.services.deadlines.views import CalendarExportView, DeadlineView
+from isms_flow.services.deadlines.views import (
+    CalendarExportView,
+    DeadlineListView,
+    DeadlineView,
+)
 
 if TYPE_CHECKING:
     from icalendar import Event
 
-__all__ = ["event_uid", "export_calendar"]
+__all__ = ["calendar_ics", "event_uid", "export_calendar"]
 
 _UID_NAMESPACE = uuid.UUID("5b7c2f0e-9f61-4c1e-8d0e-3a1f6a2d4c11")  # isms-flow deadlines
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -57,6 +61,27 @@ def export_calendar(
         raise BadInput(f"{file.name}: write the calendar to a .ics file")
     if not file.parent.is_dir():
         raise BadInput(f"{file.parent}: no such folder")
+    data, listing = _calendar(app, ref=ref, client=client, lang=lang)
+    _write(file, data)
+    return CalendarExportView(
+        file=str(file),
+        scope=listing.scope,
+        events=len(listing.deadlines),
+        alarms=sum(len(view.reminders) for view in listing.deadlines),
+        language=lang,
+    )
+
+
+def calendar_ics(
+    app: App, *, ref: str | None = None, client: str | None = None, lang: Language = "en"
+) -> bytes:
+    """The open deadlines of a project, a client or everyone as iCalendar bytes (.ics)."""
+    return _calendar(app, ref=ref, client=client, lang=lang)[0]
+
+
+def _calendar(
+    app: App, *, ref: str | None, client: str | None, lang: Language
+) -> tuple[bytes, DeadlineListView]:
     # Imported here: icalendar takes a fifth of a second to load, which every other command
     # and the scheduler's start-up would pay for nothing.
     from icalendar import Calendar
@@ -67,18 +92,9 @@ def export_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{_TEXT['calendar'].in_(lang)}: {listing.scope}")
-    alarms = 0
     for view in listing.deadlines:
         calendar.add_component(_event(view, listing.generated_at, lang))
-        alarms += len(view.reminders)
-    _write(file, calendar.to_ical())
-    return CalendarExportView(
-        file=str(file),
-        scope=listing.scope,
-        events=len(listing.deadlines),
-        alarms=alarms,
-        language=lang,
-    )
+    return calendar.to_ical(), listing
 
 
 def _event(view: DeadlineView, now: datetime, lang: Language) -> Event:

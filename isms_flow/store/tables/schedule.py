@@ -50,7 +50,11 @@ class DeadlineRow(Base):
     """One deadline of a project, e.g. the first surveillance audit or a finding's response."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (UniqueConstraint("project_id", "key", name="uq_deadlines_key"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "key", name="uq_deadlines_key"),
+        # Each project's next open deadline, for the portfolio (migration 0007).
+        Index("ix_deadlines_project_status_due", "project_id", "status", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.certification.certificate import (
     record_certificate,
     show_certificate,
@@ -23,11 +23,14 @@ from isms_flow.services.registers.certification.quotes import (
 )
 from isms_flow.services.registers.certification.register import (
     load_certificates,
+    load_certificates_of,
     load_quotes,
+    load_quotes_of,
 )
 
 __all__ = [
     "DEMO_FILLERS",
+    "SNAPSHOT_BULK_PARTS",
     "SNAPSHOT_PARTS",
     "add_quote",
     "compare_quotes",
@@ -40,6 +43,10 @@ __all__ = [
 SNAPSHOT_PARTS: Mapping[str, PartLoader] = {
     "quotes": load_quotes,
     "certificate": load_certificates,
+}
+SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {
+    "quotes": load_quotes_of,
+    "certificate": load_certificates_of,
 }
 DEMO_FILLERS: Mapping[str, DemoFiller] = {
     "cb_quotes": fill_quotes,

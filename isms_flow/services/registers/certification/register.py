@@ -3,6 +3,7 @@ headcount, and the snapshot parts "quotes" and "certificate"."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,7 +31,9 @@ __all__ = [
     "find_quote",
     "in_scope_headcount",
     "load_certificates",
+    "load_certificates_of",
     "load_quotes",
+    "load_quotes_of",
     "quote_of",
     "quote_rows",
     "quote_view",
@@ -157,3 +160,29 @@ def load_certificates(session: Session, project: Any) -> CertificateRegister:
     """The snapshot part "certificate": every certificate, the latest last."""
     rows = certificate_rows(session, project.id)
     return CertificateRegister.of(certificate_of(row) for row in rows)
+
+
+def load_quotes_of(session: Session, projects: Sequence[Any]) -> dict[int, QuoteRegister]:
+    """`load_quotes` for many projects: one query, whatever their number."""
+    ids = [project.id for project in projects]
+    quotes: dict[int, list[Quote]] = {project_id: [] for project_id in ids}
+    for row in session.scalars(
+        select(QuoteRow).where(QuoteRow.project_id.in_(ids)).order_by(QuoteRow.id)
+    ):
+        quotes[row.project_id].append(quote_of(row))
+    return {project_id: QuoteRegister(tuple(found)) for project_id, found in quotes.items()}
+
+
+def load_certificates_of(
+    session: Session, projects: Sequence[Any]
+) -> dict[int, CertificateRegister]:
+    """`load_certificates` for many projects: one query, whatever their number."""
+    ids = [project.id for project in projects]
+    certificates: dict[int, list[Certificate]] = {project_id: [] for project_id in ids}
+    for row in session.scalars(
+        select(CertificateRow)
+        .where(CertificateRow.project_id.in_(ids))
+        .order_by(CertificateRow.issued_on, CertificateRow.id)
+    ):
+        certificates[row.project_id].append(certificate_of(row))
+    return {project_id: CertificateRegister.of(found) for project_id, found in certificates.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from isms_flow.services.registers import DemoFiller, PartLoader
+from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.risks.acceptance import accept_risk
 from isms_flow.services.registers.risks.assessment import (
     add_risk,
@@ -26,18 +26,31 @@ from isms_flow.services.registers.risks.assets import (
     update_asset,
 )
 from isms_flow.services.registers.risks.demo import fill_risks
-from isms_flow.services.registers.risks.files import export_register, import_register
+from isms_flow.services.registers.risks.files import (
+    export_register,
+    export_register_data,
+    import_register,
+    import_register_data,
+)
 from isms_flow.services.registers.risks.listing import list_risks, risk_heatmap
-from isms_flow.services.registers.risks.register import load_risk_controls, load_risks
+from isms_flow.services.registers.risks.register import (
+    load_risk_controls,
+    load_risk_controls_of,
+    load_risks,
+    load_risks_of,
+)
 
 __all__ = [
     "DEMO_FILLERS",
+    "SNAPSHOT_BULK_PARTS",
     "SNAPSHOT_PARTS",
     "accept_risk",
     "add_asset",
     "add_risk",
     "export_register",
+    "export_register_data",
     "import_register",
+    "import_register_data",
     "list_assets",
     "list_risks",
     "risk_heatmap",
@@ -53,6 +66,10 @@ __all__ = [
 SNAPSHOT_PARTS: Mapping[str, PartLoader] = {
     "risks": load_risks,
     "risk_controls": load_risk_controls,
+}
+SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {
+    "risks": load_risks_of,
+    "risk_controls": load_risk_controls_of,
 }
 DEMO_FILLERS: Mapping[str, DemoFiller] = dict.fromkeys(
     ("risks_scored", "risks_treated", "residual_risks_accepted", "treatments_planned"), fill_risks

@@ -8,7 +8,6 @@ Acceptances are never imported: only the risk owner gives one (`risks accept`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -33,6 +32,13 @@ from isms_flow.isms.risk_csv import (
 from isms_flow.isms.risk_edit import apply_edit, risk_problems
 from isms_flow.services.changes import record_change
 from isms_flow.services.lookup import find_project, project_ref
+from isms_flow.services.register_files import (
+    CSV_MEDIA_TYPE,
+    CsvInput,
+    ExportData,
+    decode_csv,
+    read_csv_file,
+)
 from isms_flow.services.registers.risks.register import (
     RiskTables,
     asset_of,
@@ -43,17 +49,14 @@ from isms_flow.services.registers.risks.views import RiskExportView, RiskImportV
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.store.tables.risks import AssetRow, RiskRow
 
-__all__ = ["export_register", "import_register"]
+__all__ = ["export_register", "export_register_data", "import_register", "import_register_data"]
 
 Kind = Literal["assets", "risks"]
 
 
 def export_register(app: App, *, ref: str, kind: Kind, file: Path) -> RiskExportView:
     """Write the assets or the risks as CSV (UTF-8 with BOM, so Excel reads Japanese)."""
-    with app.uow() as uow:
-        project = find_project(uow.session, ref)
-        register = RiskTables.read(uow.session, project.id).register()
-        ref_text = project_ref(project)
+    ref_text, register = _register(app, ref)
     text = asset_csv(register) if kind == "assets" else risk_csv(register)
     try:
         file.write_text(text, encoding="utf-8-sig", newline="")
@@ -63,11 +66,46 @@ def export_register(app: App, *, ref: str, kind: Kind, file: Path) -> RiskExport
     return RiskExportView(project=ref_text, kind=kind, file=str(file), rows=rows)
 
 
+def export_register_data(app: App, *, ref: str, kind: Kind) -> ExportData:
+    """The assets or the risks as CSV bytes (UTF-8 with BOM), named after the project."""
+    ref_text, register = _register(app, ref)
+    text = asset_csv(register) if kind == "assets" else risk_csv(register)
+    return ExportData(
+        filename=f"{ref_text.replace('/', '-')}-{kind}.csv",
+        media_type=CSV_MEDIA_TYPE,
+        content=text.encode("utf-8-sig"),
+    )
+
+
+def _register(app: App, ref: str) -> tuple[str, RiskRegister]:
+    with app.uow() as uow:
+        project = find_project(uow.session, ref)
+        return project_ref(project), RiskTables.read(uow.session, project.id).register()
+
+
 def import_register(
     app: App, *, ref: str, kind: Kind, file: Path, actor: str, encoding: str = "utf-8-sig"
 ) -> RiskImportView:
     """Add or change the assets or risks a CSV file lists; a row naming a stored key changes it."""
-    text, digest = _read(file, encoding)
+    return _import(app, ref, kind, read_csv_file(file, encoding), actor)
+
+
+def import_register_data(
+    app: App,
+    *,
+    ref: str,
+    kind: Kind,
+    data: bytes,
+    name: str,
+    actor: str,
+    encoding: str = "utf-8-sig",
+) -> RiskImportView:
+    """`import_register` of uploaded bytes; `name` is the file name the sender gave."""
+    return _import(app, ref, kind, decode_csv(data, name, encoding), actor)
+
+
+def _import(app: App, ref: str, kind: Kind, csv: CsvInput, actor: str) -> RiskImportView:
+    text, digest, name = csv.text, csv.sha256, csv.name
     now = app.clock.now()
 
     def attempt(pin: VersionPin) -> RiskImportView:
@@ -80,26 +118,26 @@ def import_register(
                     parsed_assets = parse_asset_csv(text)
                     rows = len(parsed_assets.rows) + len(parsed_assets.problems)
                     added, changed = _import_assets(
-                        uow.session, tables, project.id, parsed_assets, file
+                        uow.session, tables, project.id, parsed_assets, name
                     )
                 else:
                     asset_keys = frozenset(a.key for a in before.assets)
                     parsed_risks = parse_risk_csv(text, tables.method, asset_keys)
                     rows = len(parsed_risks.rows) + len(parsed_risks.problems)
                     added, changed = _import_risks(
-                        uow.session, tables, project.id, before, parsed_risks, file, now
+                        uow.session, tables, project.id, before, parsed_risks, name, now
                     )
             except BadInput as error:
                 message = str(error)
-                if not message.startswith(file.name):
-                    message = f"{file.name}: nothing was imported: {message}"
+                if not message.startswith(name):
+                    message = f"{name}: nothing was imported: {message}"
                 raise BadInput(message) from None
             after = tables.register()
             stale = _newly_stale(before, after)
             view = RiskImportView(
                 project=project_ref(project),
                 kind=kind,
-                file=file.name,
+                file=name,
                 sha256=digest,
                 rows=rows,
                 added=added,
@@ -111,7 +149,7 @@ def import_register(
             if view.saved:
                 payload = {
                     "kind": kind,
-                    "file": file.name,
+                    "file": name,
                     "sha256": digest,
                     "added": added,
                     "changed": changed,
@@ -132,9 +170,9 @@ def _import_assets(
     tables: RiskTables,
     project_id: int,
     parsed: ParsedCsv[AssetCsvRow],
-    file: Path,
+    name: str,
 ) -> tuple[list[str], list[str]]:
-    _refuse(file, parsed.problems)
+    _refuse(name, parsed.problems)
     taken = set(tables.assets) | {row.key for row in parsed.rows if row.key}
     added: list[str] = []
     changed: list[str] = []
@@ -164,7 +202,7 @@ def _import_risks(
     project_id: int,
     before: RiskRegister,
     parsed: ParsedCsv[RiskCsvRow],
-    file: Path,
+    name: str,
     now: datetime,
 ) -> tuple[list[str], list[str]]:
     method = before.method
@@ -182,7 +220,7 @@ def _import_risks(
             problems.append(RowProblem(line.line, f"{key}: {'; '.join(reasons)}"))
         elif risk != stored:
             planned.append((key, risk, stored is None))
-    _refuse(file, tuple(problems))
+    _refuse(name, tuple(problems))
     asset_ids = {key: row.id for key, row in tables.assets.items()}
     added: list[str] = []
     changed: list[str] = []
@@ -206,31 +244,11 @@ def _newly_stale(before: RiskRegister, after: RiskRegister) -> list[str]:
     ]
 
 
-def _refuse(file: Path, problems: Sequence[RowProblem]) -> None:
+def _refuse(name: str, problems: Sequence[RowProblem]) -> None:
     if not problems:
         return
     ordered = sorted(problems, key=lambda problem: problem.line)
     if len(ordered) == 1:
-        raise BadInput(f"{file.name}: nothing was imported: {ordered[0]}")
+        raise BadInput(f"{name}: nothing was imported: {ordered[0]}")
     lines = "\n".join(f"  {problem}" for problem in ordered)
-    raise BadInput(f"{file.name}: {len(ordered)} bad rows, nothing was imported:\n{lines}")
-
-
-def _read(file: Path, encoding: str) -> tuple[str, str]:
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{file}: no such file") from None
-    except OSError as error:
-        raise BadInput(f"{file}: cannot be read ({error.strerror})") from None
-    try:
-        text = data.decode(encoding)
-    except LookupError:
-        raise BadInput(f"unknown encoding '{encoding}' (e.g. utf-8-sig, cp932)") from None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BadInput(
-            f"{file.name}: line {line}: not {encoding} text "
-            "(save it as CSV UTF-8, or give --encoding cp932 for a Shift_JIS file)"
-        ) from None
-    return text, hashlib.sha256(data).hexdigest()
+    raise BadInput(f"{name}: {len(ordered)} bad rows, nothing was imported:\n{lines}")

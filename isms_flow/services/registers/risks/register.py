@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,9 @@ __all__ = [
     "check_text",
     "level_bands",
     "load_risk_controls",
+    "load_risk_controls_of",
     "load_risks",
+    "load_risks_of",
     "method_of",
     "next_key",
     "risk_of",
@@ -167,12 +169,51 @@ def load_risks(session: Session, project: Any) -> RiskRegister:
 
 # Only the chosen controls: other registers (the SoA) read this part on every check.
 _CHOSEN = select(RiskRow.controls).where(RiskRow.treatment.is_not(None))
+_CHOSEN_BY_PROJECT = select(RiskRow.project_id, RiskRow.controls).where(
+    RiskRow.treatment.is_not(None)
+)
 
 
 def load_risk_controls(session: Session, project: Any) -> frozenset[str]:
     """The snapshot part "risk_controls": Annex A ids chosen in any risk's treatment."""
     rows = session.scalars(_CHOSEN.where(RiskRow.project_id == project.id))
     return frozenset(str(control) for controls in rows for control in controls or ())
+
+
+def load_risks_of(session: Session, projects: Sequence[Any]) -> dict[int, RiskRegister]:
+    """`load_risks` for many projects: three queries, whatever their number."""
+    ids = [project.id for project in projects]
+    methods = {
+        row.project_id: row
+        for row in session.scalars(select(RiskMethodRow).where(RiskMethodRow.project_id.in_(ids)))
+    }
+    assets: dict[int, dict[str, AssetRow]] = {project_id: {} for project_id in ids}
+    for asset in session.scalars(
+        select(AssetRow).where(AssetRow.project_id.in_(ids)).order_by(AssetRow.key)
+    ):
+        assets[asset.project_id][asset.key] = asset
+    risks: dict[int, dict[str, RiskRow]] = {project_id: {} for project_id in ids}
+    for risk in session.scalars(
+        select(RiskRow).where(RiskRow.project_id.in_(ids)).order_by(RiskRow.key)
+    ):
+        risks[risk.project_id][risk.key] = risk
+    return {
+        project_id: RiskTables(
+            methods.get(project_id), assets[project_id], risks[project_id]
+        ).register()
+        for project_id in ids
+    }
+
+
+def load_risk_controls_of(session: Session, projects: Sequence[Any]) -> dict[int, frozenset[str]]:
+    """`load_risk_controls` for many projects: one query, whatever their number."""
+    ids = [project.id for project in projects]
+    chosen: dict[int, set[str]] = {project_id: set() for project_id in ids}
+    for project_id, controls in session.execute(
+        _CHOSEN_BY_PROJECT.where(RiskRow.project_id.in_(ids))
+    ):
+        chosen[project_id].update(str(control) for control in controls or ())
+    return {project_id: frozenset(controls) for project_id, controls in chosen.items()}
 
 
 def next_key(existing: Iterable[str], prefix: str) -> str:

@@ -12,25 +12,32 @@ from collections.abc import Mapping
 from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.soa.decisions import decide_controls, init_soa
 from isms_flow.services.registers.soa.demo import fill_soa
-from isms_flow.services.registers.soa.exports import export_soa
-from isms_flow.services.registers.soa.imports import import_soa
+from isms_flow.services.registers.soa.exports import SoaFormat, export_soa, export_soa_data
+from isms_flow.services.registers.soa.imports import import_soa, import_soa_data
 from isms_flow.services.registers.soa.register import (
     load_soa,
     load_soa_applicable,
     load_soa_applicable_of,
+    load_soa_of,
 )
 from isms_flow.services.registers.soa.show import show_soa
 
 __all__ = [
     "DEMO_FILLERS",
     "SNAPSHOT_PARTS",
+    "SoaFormat",
     "decide_controls",
     "export_soa",
+    "export_soa_data",
     "import_soa",
+    "import_soa_data",
     "init_soa",
     "show_soa",
 ]
 
 SNAPSHOT_PARTS: Mapping[str, PartLoader] = {"soa": load_soa, "soa_applicable": load_soa_applicable}
-SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {"soa_applicable": load_soa_applicable_of}
+SNAPSHOT_BULK_PARTS: Mapping[str, BulkPartLoader] = {
+    "soa": load_soa_of,
+    "soa_applicable": load_soa_applicable_of,
+}
 DEMO_FILLERS: Mapping[str, DemoFiller] = {"soa_complete": fill_soa}

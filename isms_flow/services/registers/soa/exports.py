@@ -1,12 +1,13 @@
-"""Exporting the SoA to a file: XLSX or CSV, chosen by the file's suffix.
+"""Exporting the SoA: XLSX or CSV, to a file (chosen by its suffix) or as bytes (a download).
 
-The file is written next to its destination and then renamed into place, so a failed export
+A file is written next to its destination and then renamed into place, so a failed export
 never leaves half a file where the previous one was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Callable
@@ -17,13 +18,16 @@ from isms_flow.bootstrap import App
 from isms_flow.errors import BadInput
 from isms_flow.i18n import Language
 from isms_flow.services.lookup import find_project
+from isms_flow.services.register_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportData
 from isms_flow.services.registers.soa.sheets import csv_text, workbook
 from isms_flow.services.registers.soa.show import soa_view
-from isms_flow.services.registers.soa.views import SoaExportView
+from isms_flow.services.registers.soa.views import SoaExportView, SoaView
 
-__all__ = ["export_soa"]
+__all__ = ["SoaFormat", "export_soa", "export_soa_data"]
 
-_FORMATS: dict[str, Literal["xlsx", "csv"]] = {".xlsx": "xlsx", ".csv": "csv"}
+SoaFormat = Literal["xlsx", "csv"]
+_FORMATS: dict[str, SoaFormat] = {".xlsx": "xlsx", ".csv": "csv"}
+_MEDIA_TYPES: dict[SoaFormat, str] = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
 
 
 def export_soa(app: App, *, ref: str, file: Path, lang: Language = "en") -> SoaExportView:
@@ -33,14 +37,9 @@ def export_soa(app: App, *, ref: str, file: Path, lang: Language = "en") -> SoaE
         raise BadInput(f"{file.name}: export to a .xlsx or a .csv file")
     if not file.parent.is_dir():
         raise BadInput(f"{file.parent}: no such folder")
-    with app.uow() as uow:
-        project = find_project(uow.session, ref)
-        view = soa_view(uow.session, project, app.clock.now(), lang)
-    if kind == "xlsx":
-        _write(file, lambda target: workbook(view, lang).save(target))
-    else:
-        data = csv_text(view, lang).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-        _write(file, lambda target: target.write_bytes(data))
+    view = _soa(app, ref, lang)
+    content = _content(view, kind, lang)
+    _write(file, lambda target: target.write_bytes(content))
     return SoaExportView(
         project=view.project,
         file=str(file),
@@ -50,6 +49,30 @@ def export_soa(app: App, *, ref: str, file: Path, lang: Language = "en") -> SoaE
         decided=view.decided,
         total=view.total,
     )
+
+
+def export_soa_data(app: App, *, ref: str, format: SoaFormat, lang: Language = "en") -> ExportData:
+    """All 93 controls of the project's SoA as XLSX or CSV bytes, in `lang`."""
+    view = _soa(app, ref, lang)
+    return ExportData(
+        filename=f"{view.project.replace('/', '-')}-soa.{format}",
+        media_type=_MEDIA_TYPES[format],
+        content=_content(view, format, lang),
+    )
+
+
+def _soa(app: App, ref: str, lang: Language) -> SoaView:
+    with app.uow() as uow:
+        project = find_project(uow.session, ref)
+        return soa_view(uow.session, project, app.clock.now(), lang)
+
+
+def _content(view: SoaView, format: SoaFormat, lang: Language) -> bytes:
+    if format == "csv":
+        return csv_text(view, lang).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    buffer = io.BytesIO()
+    workbook(view, lang).save(buffer)
+    return buffer.getvalue()
 
 
 def _write(file: Path, write: Callable[[Path], object]) -> None:

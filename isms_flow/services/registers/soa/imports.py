@@ -7,7 +7,6 @@ and the error names every bad row by its line.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -18,28 +17,40 @@ from isms_flow.isms.annex_a import annex_a_controls
 from isms_flow.isms.soa_csv import ParsedSoaCsv, RowProblem, parse_soa_csv
 from isms_flow.services.changes import record_change
 from isms_flow.services.lookup import find_project, project_ref
+from isms_flow.services.register_files import CsvInput, decode_csv, read_csv_file
 from isms_flow.services.registers.soa.decisions import apply_decision
 from isms_flow.services.registers.soa.register import evidence_names, soa_rows
 from isms_flow.services.registers.soa.views import SoaImportView
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.store.models import ProjectRow
 
-__all__ = ["import_soa"]
+__all__ = ["import_soa", "import_soa_data"]
 
 
 def import_soa(
     app: App, *, ref: str, file: Path, actor: str, encoding: str = "utf-8-sig"
 ) -> SoaImportView:
     """Decide the controls a CSV file lists (see `isms.soa_csv` for its columns)."""
-    text, digest = _read(file, encoding)
-    parsed = _parse(file, text)
+    return _import(app, ref, read_csv_file(file, encoding), actor)
+
+
+def import_soa_data(
+    app: App, *, ref: str, data: bytes, name: str, actor: str, encoding: str = "utf-8-sig"
+) -> SoaImportView:
+    """`import_soa` of uploaded bytes; `name` is the file name the sender gave."""
+    return _import(app, ref, decode_csv(data, name, encoding), actor)
+
+
+def _import(app: App, ref: str, csv: CsvInput, actor: str) -> SoaImportView:
+    name, digest = csv.name, csv.sha256
+    parsed = _parse(name, csv.text)
     now = app.clock.now()
 
     def attempt(pin: VersionPin) -> SoaImportView:
         with app.uow() as uow:
             session = uow.session
             project = find_project(session, ref)
-            _refuse(file, parsed.problems + _foreign_evidence(session, project, parsed))
+            _refuse(name, parsed.problems + _foreign_evidence(session, project, parsed))
             rows = soa_rows(session, project.id)
             changed: list[str] = []
             for line in parsed.rows:
@@ -52,7 +63,7 @@ def import_soa(
             decided = sum(1 for row in rows.values() if row.applicable is not None)
             view = SoaImportView(
                 project=project_ref(project),
-                file=file.name,
+                file=name,
                 sha256=digest,
                 rows=len(parsed.rows),
                 changed=changed,
@@ -65,7 +76,7 @@ def import_soa(
             if changed:
                 verdicts = [rows[c].applicable for c in changed]
                 payload = {
-                    "file": file.name,
+                    "file": name,
                     "sha256": digest,
                     "rows": view.rows,
                     "changed": changed,
@@ -100,40 +111,20 @@ def _foreign_evidence(
     return tuple(problems)
 
 
-def _parse(file: Path, text: str) -> ParsedSoaCsv:
+def _parse(name: str, text: str) -> ParsedSoaCsv:
     """The parsed file (its bad rows are refused later, with the project's own checks)."""
     try:
         parsed = parse_soa_csv(text)
     except BadInput as error:
-        raise BadInput(f"{file.name}: nothing was imported: {error}") from None
+        raise BadInput(f"{name}: nothing was imported: {error}") from None
     return parsed
 
 
-def _refuse(file: Path, problems: tuple[RowProblem, ...]) -> None:
+def _refuse(name: str, problems: tuple[RowProblem, ...]) -> None:
     if not problems:
         return
     problems = tuple(sorted(problems, key=lambda problem: problem.line))
     if len(problems) == 1:
-        raise BadInput(f"{file.name}: nothing was imported: {problems[0]}")
+        raise BadInput(f"{name}: nothing was imported: {problems[0]}")
     lines = "\n".join(f"  {problem}" for problem in problems)
-    raise BadInput(f"{file.name}: {len(problems)} bad rows, nothing was imported:\n{lines}")
-
-
-def _read(file: Path, encoding: str) -> tuple[str, str]:
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{file}: no such file") from None
-    except OSError as error:
-        raise BadInput(f"{file}: cannot be read ({error.strerror})") from None
-    try:
-        text = data.decode(encoding)
-    except LookupError:
-        raise BadInput(f"unknown encoding '{encoding}' (e.g. utf-8-sig, cp932)") from None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BadInput(
-            f"{file.name}: line {line}: not {encoding} text "
-            "(save it as CSV UTF-8, or give --encoding cp932 for a Shift_JIS file)"
-        ) from None
-    return text, hashlib.sha256(data).hexdigest()
+    raise BadInput(f"{name}: {len(problems)} bad rows, nothing was imported:\n{lines}")

@@ -26,6 +26,7 @@ __all__ = [
     "load_soa",
     "load_soa_applicable",
     "load_soa_applicable_of",
+    "load_soa_of",
     "require_evidence",
     "risk_controls",
     "soa_rows",
@@ -61,6 +62,15 @@ def entry_of(row: SoaEntryRow) -> SoaEntry:
 def load_soa(session: Session, project: Any) -> Soa:
     """The snapshot part "soa"."""
     return Soa({key: entry_of(row) for key, row in soa_rows(session, project.id).items()})
+
+
+def load_soa_of(session: Session, projects: Sequence[Any]) -> dict[int, Soa]:
+    """`load_soa` for many projects: one query, whatever their number."""
+    ids = [project.id for project in projects]
+    entries: dict[int, dict[str, SoaEntry]] = {project_id: {} for project_id in ids}
+    for row in session.scalars(select(SoaEntryRow).where(SoaEntryRow.project_id.in_(ids))):
+        entries[row.project_id][row.control_id] = entry_of(row)
+    return {project_id: Soa(found) for project_id, found in entries.items()}
 
 
 # Only the ids are needed: no ORM objects for a part other registers read on every check.

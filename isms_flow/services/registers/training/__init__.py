@@ -10,7 +10,12 @@ from collections.abc import Mapping
 
 from isms_flow.services.registers import BulkPartLoader, DemoFiller, PartLoader
 from isms_flow.services.registers.training.demo import fill_training
-from isms_flow.services.registers.training.imports import import_completions, import_staff
+from isms_flow.services.registers.training.imports import (
+    import_completions,
+    import_completions_data,
+    import_staff,
+    import_staff_data,
+)
 from isms_flow.services.registers.training.register import load_training, load_training_of
 from isms_flow.services.registers.training.roster import (
     add_course,
@@ -29,7 +34,9 @@ __all__ = [
     "add_course",
     "add_staff",
     "import_completions",
+    "import_completions_data",
     "import_staff",
+    "import_staff_data",
     "list_completions",
     "list_courses",
     "list_staff",

@@ -7,7 +7,6 @@ the file's SHA-256), not one per row.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from isms_flow.isms.training_csv import (
 )
 from isms_flow.services.changes import record_change
 from isms_flow.services.lookup import find_project
+from isms_flow.services.register_files import CsvInput, decode_csv, read_csv_file
 from isms_flow.services.registers.training.register import (
     courses_by_key,
     member_of,
@@ -35,7 +35,12 @@ from isms_flow.store.models import ProjectRow
 from isms_flow.store.tables.training import StaffRow, TrainingRecordRow
 from isms_flow.store.unit_of_work import UnitOfWork
 
-__all__ = ["import_completions", "import_staff"]
+__all__ = [
+    "import_completions",
+    "import_completions_data",
+    "import_staff",
+    "import_staff_data",
+]
 
 _STAFF_FIELDS = ("name", "department", "role", "joined")
 
@@ -50,14 +55,27 @@ def import_staff(
     progress: Progress | None = None,
 ) -> ImportView:
     """Add new people and update known ones (by employee id) from a roster CSV."""
-    text, digest = _read(file, encoding)
+    return _import_staff(app, ref, read_csv_file(file, encoding), actor, progress)
+
+
+def import_staff_data(
+    app: App, *, ref: str, data: bytes, name: str, actor: str, encoding: str = "utf-8-sig"
+) -> ImportView:
+    """`import_staff` of uploaded bytes; `name` is the file name the sender gave."""
+    return _import_staff(app, ref, decode_csv(data, name, encoding), actor, None)
+
+
+def _import_staff(
+    app: App, ref: str, csv: CsvInput, actor: str, progress: Progress | None
+) -> ImportView:
+    text, digest, file_name = csv.text, csv.sha256, csv.name
     now = app.clock.now()
 
     def attempt(pin: VersionPin) -> ImportView:
         with app.uow() as uow:
             project = find_project(uow.session, ref)
             parsed = parse_staff_csv(text, progress=progress)
-            _refuse(file, parsed.problems)
+            _refuse(file_name, parsed.problems)
             known = staff_by_id(uow.session, project.id)
             added = updated = 0
             clashes: list[RowProblem] = []  # rows fine alone, but not with the stored roster
@@ -92,10 +110,10 @@ def import_staff(
                         )
                         clashes.append(RowProblem(line.line, reason))
                     updated += 1
-            _refuse(file, tuple(clashes))
+            _refuse(file_name, tuple(clashes))
             view = ImportView(
                 what="staff",
-                file=file.name,
+                file=file_name,
                 sha256=digest,
                 rows=len(parsed.rows),
                 added=added,
@@ -120,7 +138,20 @@ def import_completions(
     progress: Progress | None = None,
 ) -> ImportView:
     """Record completions (employee_id, course, completed_on); ones already recorded are kept."""
-    text, digest = _read(file, encoding)
+    return _import_completions(app, ref, read_csv_file(file, encoding), actor, progress)
+
+
+def import_completions_data(
+    app: App, *, ref: str, data: bytes, name: str, actor: str, encoding: str = "utf-8-sig"
+) -> ImportView:
+    """`import_completions` of uploaded bytes; `name` is the file name the sender gave."""
+    return _import_completions(app, ref, decode_csv(data, name, encoding), actor, None)
+
+
+def _import_completions(
+    app: App, ref: str, csv: CsvInput, actor: str, progress: Progress | None
+) -> ImportView:
+    text, digest, file_name = csv.text, csv.sha256, csv.name
     now = app.clock.now()
 
     def attempt(pin: VersionPin) -> ImportView:
@@ -137,7 +168,7 @@ def import_completions(
                 today=today,
                 progress=progress,
             )
-            _refuse(file, parsed.problems)
+            _refuse(file_name, parsed.problems)
             recorded = {
                 (row.staff_id, row.course_id, row.completed_on)
                 for row in session.execute(
@@ -167,7 +198,7 @@ def import_completions(
                 added += 1
             view = ImportView(
                 what="completions",
-                file=file.name,
+                file=file_name,
                 sha256=digest,
                 rows=len(parsed.rows),
                 added=added,
@@ -184,33 +215,13 @@ def import_completions(
     return retry_on_conflict(attempt)
 
 
-def _read(file: Path, encoding: str) -> tuple[str, str]:
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{file}: no such file") from None
-    except OSError as error:
-        raise BadInput(f"{file}: cannot be read ({error.strerror})") from None
-    try:
-        text = data.decode(encoding)
-    except LookupError:
-        raise BadInput(f"unknown encoding '{encoding}' (e.g. utf-8-sig, cp932)") from None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BadInput(
-            f"{file.name}: line {line}: not {encoding} text "
-            "(save it as CSV UTF-8, or give --encoding cp932 for a Shift_JIS file)"
-        ) from None
-    return text, hashlib.sha256(data).hexdigest()
-
-
-def _refuse(file: Path, problems: tuple[RowProblem, ...]) -> None:
+def _refuse(name: str, problems: tuple[RowProblem, ...]) -> None:
     if not problems:
         return
     if len(problems) == 1:
-        raise BadInput(f"{file.name}: nothing was imported: {problems[0]}")
+        raise BadInput(f"{name}: nothing was imported: {problems[0]}")
     lines = "\n".join(f"  {problem}" for problem in problems)
-    raise BadInput(f"{file.name}: {len(problems)} bad rows, nothing was imported:\n{lines}")
+    raise BadInput(f"{name}: {len(problems)} bad rows, nothing was imported:\n{lines}")
 
 
 def _record(
