@@ -85,7 +85,7 @@ class _MigratedSchema:
     schema: str
     engine: Engine
     children_first: Sequence[Table]
-    seed: Mapping[Table, Sequence[Mapping[str, Any]]]
+    seed: Mapping[Table, Sequence[dict[str, Any]]]
     serials: Sequence[tuple[str, str, str]]  # (table, column, sequence)
 
     @classmethod
@@ -98,7 +98,7 @@ class _MigratedSchema:
         metadata.reflect(engine)
         tables = [t for t in reversed(metadata.sorted_tables) if t.name != "alembic_version"]
         with engine.connect() as connection:
-            seed = {t: connection.execute(t.select()).mappings().all() for t in tables}
+            seed = {t: [dict(r) for r in connection.execute(t.select()).mappings()] for t in tables}
             serials = connection.execute(text(_SERIALS)).all()
         return cls(
             schema=schema,
@@ -120,7 +120,7 @@ class _MigratedSchema:
                 connection.execute(text("SELECT setval(:s, 1, false)"), {"s": sequence})
             for table in reversed(self.children_first):
                 if table in self.seed:
-                    connection.execute(table.insert(), [dict(row) for row in self.seed[table]])
+                    connection.execute(table.insert(), list(self.seed[table]))
             for table_name, column, sequence in self.serials:
                 if any(t.name == table_name for t in self.seed):
                     connection.execute(

@@ -1,4 +1,4 @@
-"""What the register routers share: access by role, a change under If-Match, uploads, downloads.
+"""What the register routers share: access by role, uploads, downloads.
 
 Register contents are evidence (docs/accounts.md): reading them needs `read_evidence`, so a
 viewer who sees where a project stands does not see its risks or findings. Changing them
@@ -8,8 +8,6 @@ register change moves the project's version (`services.changes.record_change`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -17,14 +15,10 @@ from fastapi import Depends, File, Form, Path, Response, UploadFile
 from pydantic import BaseModel, ConfigDict
 
 from isms_flow.accounts import Action
-from isms_flow.api.concurrency import expected_version, set_etag
-from isms_flow.api.deps import AppDep, project_for, requires
+from isms_flow.api.context import ProjectChange, ProjectRead, project_change, project_read
+from isms_flow.api.deps import AppDep, requires
 from isms_flow.api.files import attachment
-from isms_flow.bootstrap import App
 from isms_flow.errors import PayloadTooLarge
-from isms_flow.services import projects
-from isms_flow.services.accounts import ProjectAccess
-from isms_flow.services.preconditions import expecting_version
 from isms_flow.services.register_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportData
 
 __all__ = [
@@ -38,7 +32,6 @@ __all__ = [
     "CsvUploadDep",
     "ReadRegister",
     "RowId",
-    "changing",
     "download",
 ]
 
@@ -46,8 +39,8 @@ PROJECT_PATH = "/clients/{client}/projects/{project}"
 READ = requires(Action.READ_EVIDENCE)
 CHANGE = requires(Action.CHANGE_PROJECT)
 
-ReadRegister = Annotated[ProjectAccess, Depends(project_for(Action.READ_EVIDENCE))]
-ChangeRegister = Annotated[ProjectAccess, Depends(project_for(Action.CHANGE_PROJECT))]
+ReadRegister = Annotated[ProjectRead, Depends(project_read(Action.READ_EVIDENCE))]
+ChangeRegister = Annotated[ProjectChange, Depends(project_change(Action.CHANGE_PROJECT))]
 
 # Row ids the database can hold: a larger number is refused as input, not by the driver.
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -62,16 +55,6 @@ class Body(BaseModel):
     """A JSON request body; an unknown field is refused, so a misspelling never goes unseen."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-@contextmanager
-def changing(
-    app: App, access: ProjectAccess, if_match: str | None, response: Response
-) -> Iterator[None]:
-    """Run a register change against the ETag the caller read; send the new ETag after it."""
-    with expecting_version(access.id, expected_version(if_match)):
-        yield
-    set_etag(response, projects.project_view_of(app, ref=access.ref).version)
 
 
 @dataclass(frozen=True)

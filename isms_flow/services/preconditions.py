@@ -24,15 +24,24 @@ from sqlalchemy.orm import Session
 from isms_flow.errors import PreconditionFailed
 from isms_flow.store.models import ProjectRow
 
-__all__ = ["Expectation", "check_expected_version", "expected_version", "expecting_version"]
+__all__ = [
+    "Expectation",
+    "check_expected_version",
+    "expected_version",
+    "expecting_version",
+    "record_written_version",
+]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Expectation:
-    """The version a change to one project is based on."""
+    """The version a change to one project is based on, and the version it wrote."""
 
     project_id: int
-    version: int
+    version: int | None
+    """None: any version (`If-Match: *`)."""
+    written: int | None = None
+    """The version the change left the project at; None until it wrote one."""
 
 
 _EXPECTED: ContextVar[Expectation | None] = ContextVar("isms_flow_expected_version", default=None)
@@ -40,16 +49,25 @@ _CHECKED = "isms_flow_versions_checked"
 
 
 @contextmanager
-def expecting_version(project_id: int, version: int | None) -> Iterator[None]:
-    """Within this block, a change to project `project_id` must find it at `version`."""
-    if version is None:
-        yield
-        return
-    token = _EXPECTED.set(Expectation(project_id, version))
+def expecting_version(project_id: int, version: int | None) -> Iterator[Expectation]:
+    """Within this block, a change to project `project_id` must find it at `version`.
+
+    The yielded expectation's `written` tells, after the block, which version the change
+    produced: the ETag to answer with, exact even if someone changes the project right after.
+    """
+    expectation = Expectation(project_id, version)
+    token = _EXPECTED.set(expectation)
     try:
-        yield
+        yield expectation
     finally:
         _EXPECTED.reset(token)
+
+
+def record_written_version(project_id: int, version: int) -> None:
+    """Note the version a change in this context wrote (for a write the ORM does not see)."""
+    expectation = _EXPECTED.get()
+    if expectation is not None and expectation.project_id == project_id:
+        expectation.written = version
 
 
 def expected_version(project_id: int) -> int | None:
@@ -85,3 +103,14 @@ def _check_projects_written(session: Session, _context: Any, _instances: Any) ->
     for row in session.dirty:
         if isinstance(row, ProjectRow) and session.is_modified(row):
             check_expected_version(session, row.id, row.version)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_versions_written(session: Session, _context: Any) -> None:
+    # The ORM has just written the incremented version onto each flushed project row.
+    expectation = _EXPECTED.get()
+    if expectation is None:
+        return
+    for row in session.dirty:
+        if isinstance(row, ProjectRow) and row.id == expectation.project_id:
+            expectation.written = row.version

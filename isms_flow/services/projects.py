@@ -14,7 +14,7 @@ from isms_flow.services.changes import record_change
 from isms_flow.services.clients import check_key
 from isms_flow.services.lookup import find_client, find_project, find_project_facts
 from isms_flow.services.overrides import pending_overrides
-from isms_flow.services.preconditions import check_expected_version
+from isms_flow.services.preconditions import check_expected_version, record_written_version
 from isms_flow.services.rendering import project_view, status_view
 from isms_flow.services.retry import VersionPin, retry_on_conflict
 from isms_flow.services.snapshots import (
@@ -30,6 +30,7 @@ from isms_flow.workflow.engine import assess_stage, assess_trigger, parts_read
 
 __all__ = [
     "create_project",
+    "current_version",
     "fire_trigger",
     "list_projects",
     "project_status",
@@ -198,6 +199,15 @@ def set_scope(
     return retry_on_conflict(attempt)
 
 
+def current_version(app: App, *, project_id: int) -> int:
+    """The project's version as committed now: the ETag a change answers with."""
+    with app.engine.connect() as connection:
+        version = connection.execute(
+            select(ProjectRow.version).where(ProjectRow.id == project_id)
+        ).scalar_one()
+    return int(version)
+
+
 def project_view_of(app: App, *, ref: str, lang: Language = "en") -> ProjectView:
     """One project as listed."""
     with app.uow() as uow:
@@ -268,6 +278,7 @@ def fire_trigger(
                 )
                 if moved.rowcount != 1:  # another writer moved it since we read it
                     raise ConflictError(f"the project was {CONFLICT_TEXT}")
+                record_written_version(project.id, project.version + 1)
                 append_event(
                     session,
                     occurred_at=now,

@@ -38,20 +38,26 @@ def test_of_concurrent_if_match_changes_exactly_one_wins_per_version(app: App) -
                 etag = http[0].get(PROJECT).headers["ETag"]
                 start = threading.Barrier(THREADS)
 
-                def change(index: int, etag: str = etag, start: threading.Barrier = start) -> int:
+                def change(
+                    index: int, etag: str = etag, start: threading.Barrier = start
+                ) -> tuple[int, str | None]:
                     start.wait()
                     response = http[index].put(
                         f"{PROJECT}/scope",
                         json={"units": [f"unit-{index}"]},
                         headers={"If-Match": etag},
                     )
-                    return response.status_code
+                    return response.status_code, response.headers.get("ETag")
 
                 with ThreadPoolExecutor(THREADS) as pool:
-                    statuses = list(pool.map(change, range(THREADS)))
+                    answers = list(pool.map(change, range(THREADS)))
+                statuses = [status for status, _ in answers]
                 assert statuses.count(200) == 1, (round_number, statuses)
                 assert set(statuses) <= {200, 409, 412}, statuses
-                winners.append(f"unit-{statuses.index(200)}")
+                winner = statuses.index(200)
+                # The winner is told the version its own change wrote, nobody else's.
+                assert answers[winner][1] == f'"v{round_number + 2}"'
+                winners.append(f"unit-{winner}")
             final = http[0].get(PROJECT)
         finally:
             for client in http:

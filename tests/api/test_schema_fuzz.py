@@ -35,7 +35,7 @@ def test_schemathesis_finds_no_server_error(app: App, tmp_path: Path) -> None:
                 "--exclude-operation-id",
                 SELF_REVOKING,
                 "--phases",
-                "examples,coverage,fuzzing",
+                "coverage,fuzzing",
                 "--max-examples",
                 "10",
                 "--seed",

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, Field
 
 from isms_flow.accounts import Action
 from isms_flow.accounts.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS
+from isms_flow.api.context import PageRequestDep
 from isms_flow.api.deps import AppDep, PrincipalDep, client_for, requires
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.pagination import Page
 from isms_flow.services import accounts
 from isms_flow.services.accounts import ClientAccess, ClientGrantView, ColleagueView
 from isms_flow.services.accounts.views import GrantView, NewTokenView, TokenView
@@ -43,24 +44,10 @@ class NewToken(BaseModel):
 
 
 @router.get("/clients/{client}/grants", openapi_extra=requires(Action.MANAGE_USERS))
-def list_grants(
-    app: AppDep,
-    access: ManageUsers,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[ClientGrantView]:
+def list_grants(app: AppDep, access: ManageUsers, paging: PageRequestDep) -> Page[ClientGrantView]:
     """Who holds which role on the client, by e-mail address."""
     views = accounts.list_grants(app, client_id=access.id)
-    return paginate(
-        views,
-        key=lambda g: (g.email,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(views, key=lambda g: (g.email,))
 
 
 @router.put("/clients/{client}/grants/{email}", openapi_extra=requires(Action.MANAGE_USERS))
@@ -82,24 +69,10 @@ def revoke_role(
 
 
 @router.get("/users", openapi_extra=requires("admin_of_any_client"))
-def list_users(
-    app: AppDep,
-    principal: PrincipalDep,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[ColleagueView]:
+def list_users(app: AppDep, principal: PrincipalDep, paging: PageRequestDep) -> Page[ColleagueView]:
     """Users of your organization holding a role on a client you administer, with those roles."""
     views = accounts.list_users_as(app, principal)
-    return paginate(
-        views,
-        key=lambda u: (u.email,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(views, key=lambda u: (u.email,))
 
 
 @router.get("/tokens", openapi_extra=requires("authenticated"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, status
 from pydantic import Field
 
-from isms_flow.api.concurrency import IfMatch, set_etag
-from isms_flow.api.deps import AppDep, LangDep, PrincipalDep
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.context import PageRequestDep
+from isms_flow.api.deps import LangDep
+from isms_flow.api.pagination import Page
 from isms_flow.api.registers import (
     CHANGE,
     PROJECT_PATH,
@@ -18,7 +18,6 @@ from isms_flow.api.registers import (
     Body,
     ChangeRegister,
     ReadRegister,
-    changing,
 )
 from isms_flow.services.registers import audits as service
 from isms_flow.services.registers.audits.views import AuditView, CoverageView, FindingView
@@ -99,95 +98,63 @@ class Verification(Body):
 
 @router.get("/audits", openapi_extra=READ)
 def list_audits(
-    app: AppDep,
-    lang: LangDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
-    kind: Filter = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    lang: LangDep, read: ReadRegister, paging: PageRequestDep, kind: Filter = None
 ) -> Page[AuditView]:
     """The audits, oldest first, optionally of one kind."""
-    set_etag(response, access.version)
-    return paginate(
-        service.list_audits(app, ref=access.ref, kind=kind, lang=lang),
+    return paging.page(
+        service.list_audits(read.app, ref=read.ref, kind=kind, lang=lang),
         key=lambda v: (v.started_on.isoformat(), v.key),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
     )
 
 
 @router.post("/audits", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def add_audit(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    body: NewAudit,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuditView:
+def add_audit(lang: LangDep, change: ChangeRegister, body: NewAudit) -> AuditView:
     """Plan or record an audit; `warnings` say what an auditor of the audit would object to."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.add_audit(
-            app, ref=access.ref, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app, ref=change.ref, actor=change.actor, lang=lang, **body.model_dump()
         )
 
 
 @router.patch("/audits/{audit}", openapi_extra=CHANGE)
-def update_audit(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    audit: str,
-    body: AuditChange,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuditView:
+def update_audit(lang: LangDep, change: ChangeRegister, audit: str, body: AuditChange) -> AuditView:
     """Change an audit's dates, auditor or coverage (e.g. after a planned audit took place)."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.update_audit(
-            app, ref=access.ref, key=audit, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app,
+            ref=change.ref,
+            key=audit,
+            actor=change.actor,
+            lang=lang,
+            **body.model_dump(),
         )
 
 
 @router.get("/audits/coverage", openapi_extra=READ)
 def audit_coverage(
-    app: AppDep,
     lang: LangDep,
-    access: ReadRegister,
-    response: Response,
+    read: ReadRegister,
     months: Annotated[int, Query(ge=1, le=36, description="Programme period up to today")] = 12,
 ) -> CoverageView:
     """Which clauses 4–10 and Annex A controls the internal audits of the period covered."""
-    set_etag(response, access.version)
-    return service.audit_coverage(app, ref=access.ref, within_months=months, lang=lang)
+    return service.audit_coverage(read.app, ref=read.ref, within_months=months, lang=lang)
 
 
 @router.get("/findings", openapi_extra=READ)
 def list_findings(
-    app: AppDep,
     lang: LangDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
+    read: ReadRegister,
+    paging: PageRequestDep,
     open_only: Annotated[bool, Query(alias="open", description="Only findings not closed")] = False,
     grade: Filter = None,
     finding_status: Annotated[str | None, Query(alias="status", max_length=100)] = None,
     kind: Annotated[str | None, Query(max_length=100, description="Of audits of this kind")] = None,
     audit: Annotated[str | None, Query(max_length=100, description="Of this audit")] = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
 ) -> Page[FindingView]:
     """The findings by key (F-001, F-002, … in the order raised), filtered as asked."""
-    set_etag(response, access.version)
     views = service.list_findings(
-        app,
-        ref=access.ref,
+        read.app,
+        ref=read.ref,
         open_only=open_only,
         grade=grade,
         status=finding_status,
@@ -195,123 +162,80 @@ def list_findings(
         audit=audit,
         lang=lang,
     )
-    return paginate(
-        views,
-        key=lambda v: (v.key,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(views, key=lambda v: (v.key,))
 
 
 @router.post("/audits/{audit}/findings", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def add_finding(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    audit: str,
-    body: NewFinding,
-    response: Response,
-    if_match: IfMatch = None,
-) -> FindingView:
+def add_finding(lang: LangDep, change: ChangeRegister, audit: str, body: NewFinding) -> FindingView:
     """Raise a finding in an audit that has started."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.add_finding(
-            app, ref=access.ref, audit=audit, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app,
+            ref=change.ref,
+            audit=audit,
+            actor=change.actor,
+            lang=lang,
+            **body.model_dump(),
         )
 
 
 @router.patch("/findings/{finding}", openapi_extra=CHANGE)
 def update_finding(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    finding: str,
-    body: FindingChange,
-    response: Response,
-    if_match: IfMatch = None,
+    lang: LangDep, change: ChangeRegister, finding: str, body: FindingChange
 ) -> FindingView:
     """Change a finding or its corrective action plan."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.update_finding(
-            app, ref=access.ref, key=finding, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app,
+            ref=change.ref,
+            key=finding,
+            actor=change.actor,
+            lang=lang,
+            **body.model_dump(),
         )
 
 
 @router.post("/findings/{finding}/plan-acceptance", openapi_extra=CHANGE)
 def accept_plan(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    finding: str,
-    body: PlanAcceptance,
-    response: Response,
-    if_match: IfMatch = None,
+    lang: LangDep, change: ChangeRegister, finding: str, body: PlanAcceptance
 ) -> FindingView:
     """Accept a nonconformity's corrective action plan."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.accept_plan(
-            app, ref=access.ref, key=finding, by=body.by, actor=principal.actor, lang=lang
+            change.app, ref=change.ref, key=finding, by=body.by, actor=change.actor, lang=lang
         )
 
 
 @router.post("/findings/{finding}/correction", openapi_extra=CHANGE)
-def mark_corrected(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    finding: str,
-    response: Response,
-    if_match: IfMatch = None,
-) -> FindingView:
+def mark_corrected(lang: LangDep, change: ChangeRegister, finding: str) -> FindingView:
     """Mark a nonconformity corrected: its accepted plan was carried out."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.mark_corrected(
-            app, ref=access.ref, key=finding, actor=principal.actor, lang=lang
+            change.app, ref=change.ref, key=finding, actor=change.actor, lang=lang
         )
 
 
 @router.post("/findings/{finding}/verification", openapi_extra=CHANGE)
 def verify_finding(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    finding: str,
-    body: Verification,
-    response: Response,
-    if_match: IfMatch = None,
+    lang: LangDep, change: ChangeRegister, finding: str, body: Verification
 ) -> FindingView:
     """Verify the effectiveness of a corrected nonconformity."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.verify_finding(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             key=finding,
             effectiveness=body.effectiveness,
             by=body.by,
-            actor=principal.actor,
+            actor=change.actor,
             lang=lang,
         )
 
 
 @router.post("/findings/{finding}/closure", openapi_extra=CHANGE)
-def close_finding(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    finding: str,
-    response: Response,
-    if_match: IfMatch = None,
-) -> FindingView:
+def close_finding(lang: LangDep, change: ChangeRegister, finding: str) -> FindingView:
     """Close a verified nonconformity, or an observation or improvement."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.close_finding(
-            app, ref=access.ref, key=finding, actor=principal.actor, lang=lang
+            change.app, ref=change.ref, key=finding, actor=change.actor, lang=lang
         )

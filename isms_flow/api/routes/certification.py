@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, status
 from pydantic import Field
 
-from isms_flow.api.concurrency import IfMatch, set_etag
-from isms_flow.api.deps import AppDep, LangDep, PrincipalDep
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.context import PageRequestDep
+from isms_flow.api.deps import LangDep
+from isms_flow.api.pagination import Page
 from isms_flow.api.registers import (
     CHANGE,
     PROJECT_PATH,
@@ -21,7 +21,6 @@ from isms_flow.api.registers import (
     ChangeRegister,
     ReadRegister,
     RowId,
-    changing,
 )
 from isms_flow.isms.certification import DEFAULT_CURRENCY, DEFAULT_STANDARD
 from isms_flow.services.registers import certification as service
@@ -69,93 +68,52 @@ class NewCertificate(Body):
 
 
 @router.get("/quotes", openapi_extra=READ)
-def list_quotes(
-    app: AppDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[QuoteView]:
+def list_quotes(read: ReadRegister, paging: PageRequestDep) -> Page[QuoteView]:
     """Every quote, in the order recorded."""
-    set_etag(response, access.version)
-    return paginate(
-        service.list_quotes(app, ref=access.ref),
-        key=lambda v: (v.id,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(service.list_quotes(read.app, ref=read.ref), key=lambda v: (v.id,))
 
 
 @router.post("/quotes", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def add_quote(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    body: NewQuote,
-    response: Response,
-    if_match: IfMatch = None,
-) -> QuoteView:
+def add_quote(change: ChangeRegister, body: NewQuote) -> QuoteView:
     """Record a certification body's quote."""
-    with changing(app, access, if_match, response):
-        return service.add_quote(app, ref=access.ref, actor=principal.actor, **body.model_dump())
+    with change.applying():
+        return service.add_quote(
+            change.app, ref=change.ref, actor=change.actor, **body.model_dump()
+        )
 
 
 @router.get("/quotes/comparison", openapi_extra=READ)
 def compare_quotes(
-    app: AppDep,
     lang: LangDep,
-    access: ReadRegister,
-    response: Response,
+    read: ReadRegister,
     headcount: Annotated[
         int | None,
         Query(ge=1, le=10**6, description="Persons in scope (default: the training roster's)"),
     ] = None,
 ) -> ComparisonView:
     """The quotes side by side with the ISO/IEC 27006 audit days; outliers stand out."""
-    set_etag(response, access.version)
-    return service.compare_quotes(app, ref=access.ref, headcount=headcount, lang=lang)
+    return service.compare_quotes(read.app, ref=read.ref, headcount=headcount, lang=lang)
 
 
 @router.post("/quotes/{quote_id}/selection", openapi_extra=CHANGE)
-def select_quote(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    quote_id: RowId,
-    body: Selection,
-    response: Response,
-    if_match: IfMatch = None,
-) -> SelectionView:
+def select_quote(change: ChangeRegister, quote_id: RowId, body: Selection) -> SelectionView:
     """Choose the certification body of a quote; a body chosen before is unselected."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.select_quote(
-            app, ref=access.ref, quote_id=quote_id, reason=body.reason, actor=principal.actor
+            change.app, ref=change.ref, quote_id=quote_id, reason=body.reason, actor=change.actor
         )
 
 
 @router.get("/certificate", openapi_extra=READ)
-def show_certificate(
-    app: AppDep, access: ReadRegister, response: Response
-) -> CertificateStatusView:
+def show_certificate(read: ReadRegister) -> CertificateStatusView:
     """The current certificate (null before the first) and the earlier ones."""
-    set_etag(response, access.version)
-    return service.show_certificate(app, ref=access.ref)
+    return service.show_certificate(read.app, ref=read.ref)
 
 
 @router.post("/certificate", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def record_certificate(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    body: NewCertificate,
-    response: Response,
-    if_match: IfMatch = None,
-) -> CertificateView:
+def record_certificate(change: ChangeRegister, body: NewCertificate) -> CertificateView:
     """Record an issued certificate."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.record_certificate(
-            app, ref=access.ref, actor=principal.actor, **body.model_dump()
+            change.app, ref=change.ref, actor=change.actor, **body.model_dump()
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, Field
 
 from isms_flow.accounts import Action
+from isms_flow.api.context import PageRequestDep
 from isms_flow.api.deps import (
     AppDep,
     OrganizationAdminDep,
@@ -15,7 +16,7 @@ from isms_flow.api.deps import (
     client_for,
     requires,
 )
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.pagination import Page
 from isms_flow.services import accounts, clients
 from isms_flow.services.accounts import ClientAccess
 from isms_flow.services.views import ClientView
@@ -33,24 +34,10 @@ class NewClient(BaseModel):
 
 
 @router.get("", openapi_extra=requires("authenticated"))
-def list_clients(
-    app: AppDep,
-    principal: PrincipalDep,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[ClientView]:
+def list_clients(app: AppDep, principal: PrincipalDep, paging: PageRequestDep) -> Page[ClientView]:
     """Every client the caller holds a role on, by key."""
     views = clients.list_clients(app, client_ids=principal.client_ids)
-    return paginate(
-        views,
-        key=lambda c: (c.key,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(views, key=lambda c: (c.key,))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=requires("admin_of_any_client"))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 
 from isms_flow.accounts import Action
+from isms_flow.api.context import PageRequestDep
 from isms_flow.api.deps import AppDep, LangDep, PrincipalDep, client_for, project_for, requires
 from isms_flow.api.files import attachment
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.pagination import Page
 from isms_flow.api.registers import Body
 from isms_flow.services import deadlines
 from isms_flow.services.accounts import ClientAccess, ProjectAccess
@@ -43,24 +44,14 @@ def list_deadlines(
     app: AppDep,
     lang: LangDep,
     access: ReadProject,
-    request: Request,
-    response: Response,
+    paging: PageRequestDep,
     include_all: Annotated[
         bool, Query(alias="all", description="Also deadlines already met or cancelled")
     ] = False,
-    cursor: Cursor = None,
-    limit: Limit = 50,
 ) -> Page[DeadlineView]:
     """The project's deadlines, soonest first: days left, status, what happens if missed."""
     listing = deadlines.list_deadlines(app, ref=access.ref, lang=lang, include_all=include_all)
-    return paginate(
-        listing.deadlines,
-        key=lambda d: (d.due_on.isoformat(), d.key),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(listing.deadlines, key=lambda d: (d.due_on.isoformat(), d.key))
 
 
 @router.get(

@@ -12,8 +12,6 @@ from fastapi import (
     Form,
     Path,
     Query,
-    Request,
-    Response,
     UploadFile,
     status,
 )
@@ -21,11 +19,17 @@ from fastapi.responses import FileResponse
 from pydantic import Field
 
 from isms_flow.accounts import Action
-from isms_flow.api.concurrency import IfMatch, set_etag
-from isms_flow.api.deps import AppDep, LangDep, PrincipalDep, project_for, requires
+from isms_flow.api.context import (
+    PageRequestDep,
+    ProjectChange,
+    ProjectRead,
+    project_change,
+    project_read,
+)
+from isms_flow.api.deps import LangDep, requires
 from isms_flow.api.files import UploadLimitedRoute, attachment
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
-from isms_flow.api.registers import Body, changing
+from isms_flow.api.pagination import Page
+from isms_flow.api.registers import Body
 from isms_flow.services import evidence, evidence_files
 from isms_flow.services.accounts import ProjectAccess
 from isms_flow.services.views import EvidenceView
@@ -36,8 +40,8 @@ router = APIRouter(
     route_class=UploadLimitedRoute,
 )
 
-ReadEvidence = Annotated[ProjectAccess, Depends(project_for(Action.READ_EVIDENCE))]
-ChangeProject = Annotated[ProjectAccess, Depends(project_for(Action.CHANGE_PROJECT))]
+ReadEvidence = Annotated[ProjectRead, Depends(project_read(Action.READ_EVIDENCE))]
+ChangeProject = Annotated[ProjectChange, Depends(project_change(Action.CHANGE_PROJECT))]
 DocumentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The evidence number")]
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -62,63 +66,47 @@ class Restoration(Body):
 
 @router.get("", openapi_extra=requires(Action.READ_EVIDENCE))
 def list_evidence(
-    app: AppDep,
     lang: LangDep,
-    access: ReadEvidence,
-    request: Request,
-    response: Response,
+    read: ReadEvidence,
+    paging: PageRequestDep,
     kind: Annotated[str | None, Query(max_length=64, description="Only this kind")] = None,
     all_versions: Annotated[bool, Query(description="Every version, not only current")] = False,
-    cursor: Cursor = None,
-    limit: Limit = 50,
 ) -> Page[EvidenceView]:
     """The project's documents by kind and name (current versions unless `all_versions`)."""
     views = evidence.list_evidence(
-        app, ref=access.ref, kind=kind, all_versions=all_versions, lang=lang
+        read.app, ref=read.ref, kind=kind, all_versions=all_versions, lang=lang
     )
-    set_etag(response, access.version)
-    return paginate(
-        views,
-        key=lambda v: (v.kind, v.name, v.id, v.version),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(views, key=lambda v: (v.kind, v.name, v.id, v.version))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=requires(Action.CHANGE_PROJECT))
 def upload_evidence(
-    app: AppDep,
-    principal: PrincipalDep,
     lang: LangDep,
-    access: ChangeProject,
+    change: ChangeProject,
     file: Annotated[UploadFile, File(description="The file; its content decides its type")],
     kind: Annotated[str, Form(max_length=64, description="Evidence kind, e.g. scope_statement")],
-    response: Response,
     name: Annotated[str | None, Form(max_length=200, description="Default: the kind")] = None,
     effective_date: Annotated[date | None, Form(description="Default: today")] = None,
     valid_until: Annotated[date | None, Form(description="The last day it counts")] = None,
     note: Annotated[str, Form(max_length=2000)] = "",
-    if_match: IfMatch = None,
 ) -> EvidenceView:
     """Store a file as the next version of a document; refused whole if anything is wrong."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         view = evidence_files.upload_evidence(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             kind=kind,
             content=file.file,
             filename=file.filename or "",
             declared_type=file.content_type,
-            actor=principal.actor,
+            actor=change.actor,
             name=name,
             effective_date=effective_date,
             valid_until=valid_until,
             note=note,
             lang=lang,
         )
-    response.headers["Location"] = _location(access, view)
+    change.response.headers["Location"] = _location(change.access, view)
     return view
 
 
@@ -129,11 +117,11 @@ def upload_evidence(
     openapi_extra=requires(Action.READ_EVIDENCE),
 )
 def download_evidence(
-    app: AppDep, access: ReadEvidence, document_id: DocumentId, version: VersionNumber
+    read: ReadEvidence, document_id: DocumentId, version: VersionNumber
 ) -> FileResponse:
     """The stored file of a version, after checking it still matches its SHA-256 (the ETag)."""
     stored = evidence_files.evidence_content(
-        app, ref=access.ref, document_id=document_id, version=version
+        read.app, ref=read.ref, document_id=document_id, version=version
     )
     headers = {
         "Content-Disposition": attachment(stored.filename),
@@ -150,23 +138,16 @@ def download_evidence(
     openapi_extra=requires(Action.CHANGE_PROJECT),
 )
 def approve_evidence(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeProject,
-    document_id: DocumentId,
-    body: NewApproval,
-    response: Response,
-    if_match: IfMatch = None,
+    lang: LangDep, change: ChangeProject, document_id: DocumentId, body: NewApproval
 ) -> EvidenceView:
     """Approve a version (default: the current one) in a role."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return evidence.approve_evidence(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             document_id=document_id,
             role=body.role,
-            actor=principal.actor,
+            actor=change.actor,
             version=body.version,
             note=body.note,
             lang=lang,
@@ -175,23 +156,16 @@ def approve_evidence(
 
 @router.post("/{document_id}/restore", openapi_extra=requires(Action.CHANGE_PROJECT))
 def restore_evidence(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeProject,
-    document_id: DocumentId,
-    body: Restoration,
-    response: Response,
-    if_match: IfMatch = None,
+    lang: LangDep, change: ChangeProject, document_id: DocumentId, body: Restoration
 ) -> EvidenceView:
     """Make an earlier version current again; the newer versions stay stored."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return evidence.restore_evidence(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             document_id=document_id,
             version=body.version,
-            actor=principal.actor,
+            actor=change.actor,
             lang=lang,
         )
 

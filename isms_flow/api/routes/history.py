@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from isms_flow.accounts import Action
+from isms_flow.api.context import PageRequestDep
 from isms_flow.api.deps import AppDep, project_for, requires
-from isms_flow.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from isms_flow.api.pagination import Page
 from isms_flow.services import history
 from isms_flow.services.accounts import ProjectAccess
 from isms_flow.services.views import EventView
@@ -21,23 +22,13 @@ ReadEvidence = Annotated[ProjectAccess, Depends(project_for(Action.READ_EVIDENCE
 
 
 @router.get("/history", openapi_extra=requires(Action.READ_PROJECT))
-def get_history(
-    app: AppDep,
-    access: ReadProject,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[EventView]:
+def get_history(app: AppDep, access: ReadProject, paging: PageRequestDep) -> Page[EventView]:
     """The project's events, oldest first, each with who did it and its hash."""
-    after = int(decode_cursor(cursor, 1)[0]) if cursor else 0
-    rows = history.project_history(app, ref=access.ref, limit=limit + 1, after_seq=after)
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = encode_cursor((page[-1].seq,)) if more else None
-    if next_cursor:
-        link = request.url.include_query_params(cursor=next_cursor, limit=limit)
-        response.headers["Link"] = f'<{link}>; rel="next"'
-    return Page[EventView](items=page, next_cursor=next_cursor)
+    after = paging.after(1)
+    rows = history.project_history(
+        app, ref=access.ref, limit=paging.limit + 1, after_seq=int(after[0]) if after else 0
+    )
+    return paging.fetched(rows, key=lambda event: (event.seq,))
 
 
 class ChainVerdict(BaseModel):

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query
 
 from isms_flow.accounts import Action
+from isms_flow.api.context import PageRequestDep
 from isms_flow.api.deps import AppDep, PrincipalDep, client_for, requires
-from isms_flow.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from isms_flow.api.pagination import Page, decode_cursor, encode_cursor
 from isms_flow.errors import BadInput
 from isms_flow.services import notifications
 from isms_flow.services.accounts import ClientAccess
@@ -35,27 +36,22 @@ ProjectKey = Annotated[
 def list_notifications(
     app: AppDep,
     access: Annotated[ClientAccess, Depends(client_for(Action.READ_PROJECT))],
-    request: Request,
-    response: Response,
+    paging: PageRequestDep,
     show: Annotated[Filter, Query(description="Which deliveries")] = "all",
     project: ProjectKey = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
 ) -> Page[NotificationView]:
     """The client's notifications by when they fire, with attempts, last error and lateness."""
     found = notifications.list_notifications(
         app,
         show=show,
         ref=f"{access.key}/{project}" if project is not None else None,
-        limit=limit,
+        limit=paging.limit,
         client_id=access.id,
-        after=_after(cursor) if cursor else None,
+        after=_after(paging.cursor) if paging.cursor else None,
     )
     page = found.notifications
     next_cursor = encode_cursor((page[-1].fire_at.isoformat(), page[-1].id)) if found.more else None
-    if next_cursor:
-        link = request.url.include_query_params(cursor=next_cursor, limit=limit)
-        response.headers["Link"] = f'<{link}>; rel="next"'
+    paging.link_next(next_cursor)
     return Page[NotificationView](items=page, next_cursor=next_cursor)
 
 

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, Field
 
 from isms_flow.accounts import Action
-from isms_flow.api.concurrency import IfMatch, expected_version, set_etag
+from isms_flow.api.concurrency import set_etag
+from isms_flow.api.context import PageRequestDep, ProjectChange, project_change
 from isms_flow.api.deps import AppDep, LangDep, PrincipalDep, client_for, project_for, requires
-from isms_flow.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from isms_flow.api.pagination import Page
 from isms_flow.services import projects
 from isms_flow.services.accounts import ClientAccess, ProjectAccess
-from isms_flow.services.preconditions import expecting_version
 from isms_flow.services.views import ProjectView, StatusView, TransitionView
 
 router = APIRouter(prefix="/clients/{client}/projects", tags=["projects"])
 
 ReadProject = Annotated[ProjectAccess, Depends(project_for(Action.READ_PROJECT))]
-ChangeProject = Annotated[ProjectAccess, Depends(project_for(Action.CHANGE_PROJECT))]
+ChangeProject = Annotated[ProjectChange, Depends(project_change(Action.CHANGE_PROJECT))]
 
 
 class NewProject(BaseModel):
@@ -45,26 +45,18 @@ def list_projects(
     app: AppDep,
     lang: LangDep,
     access: Annotated[ClientAccess, Depends(client_for(Action.READ_PROJECT))],
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    paging: PageRequestDep,
 ) -> Page[ProjectView]:
     """The client's projects by key, a page at a time."""
-    after = decode_cursor(cursor, 2) if cursor else None
+    after = paging.after(2)
     rows = projects.list_projects(
         app,
         client_key=access.key,
         lang=lang,
         after=(str(after[0]), str(after[1])) if after else None,
-        limit=limit + 1,
+        limit=paging.limit + 1,
     )
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = encode_cursor((page[-1].client, page[-1].key)) if more else None
-    if next_cursor:
-        link = request.url.include_query_params(cursor=next_cursor, limit=limit)
-        response.headers["Link"] = f'<{link}>; rel="next"'
-    return Page[ProjectView](items=page, next_cursor=next_cursor)
+    return paging.fetched(rows, key=lambda v: (v.client, v.key))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=requires(Action.CHANGE_PROJECT))
@@ -111,43 +103,23 @@ def get_status(app: AppDep, lang: LangDep, access: ReadProject, response: Respon
 
 
 @router.post("/{project}/triggers/{trigger}", openapi_extra=requires(Action.CHANGE_PROJECT))
-def fire_trigger(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeProject,
-    trigger: str,
-    response: Response,
-    if_match: IfMatch = None,
-) -> TransitionView:
+def fire_trigger(lang: LangDep, change: ChangeProject, trigger: str) -> TransitionView:
     """Fire a trigger (e.g. `advance`); 409 with every blocker if the guard refuses."""
-    with expecting_version(access.id, expected_version(if_match)):
-        view = projects.fire_trigger(
-            app, ref=access.ref, trigger=trigger, actor=principal.actor, lang=lang
+    with change.applying():
+        return projects.fire_trigger(
+            change.app, ref=change.ref, trigger=trigger, actor=change.actor, lang=lang
         )
-    set_etag(response, view.version)
-    return view
 
 
 @router.put("/{project}/scope", openapi_extra=requires(Action.CHANGE_PROJECT))
-def set_scope(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeProject,
-    body: Scope,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ProjectView:
+def set_scope(lang: LangDep, change: ChangeProject, body: Scope) -> ProjectView:
     """Set what the ISMS covers."""
-    with expecting_version(access.id, expected_version(if_match)):
-        view = projects.set_scope(
-            app,
-            ref=access.ref,
-            actor=principal.actor,
+    with change.applying():
+        return projects.set_scope(
+            change.app,
+            ref=change.ref,
+            actor=change.actor,
             whole=body.whole,
             units=body.units,
             lang=lang,
         )
-    set_etag(response, view.version)
-    return view

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, Field
 
 from isms_flow.accounts import Action
+from isms_flow.api.context import PageRequestDep
 from isms_flow.api.deps import AppDep, PrincipalDep, client_for, requires
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.pagination import Page
 from isms_flow.services import recipients
 from isms_flow.services.accounts import ClientAccess
 from isms_flow.services.recipients import NewRecipientView, RecipientView
@@ -39,33 +40,18 @@ class NewRecipient(BaseModel):
 
 @router.get("", openapi_extra=requires(Action.MANAGE_RECIPIENTS))
 def list_recipients(
-    app: AppDep,
-    access: ManageRecipients,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    app: AppDep, access: ManageRecipients, paging: PageRequestDep
 ) -> Page[RecipientView]:
     """The client's recipients by channel, role and address (secrets by fingerprint only)."""
     views = recipients.list_recipients(app, client_key=access.key)
-    return paginate(
-        views,
-        key=lambda r: (r.channel, r.role, r.address, r.id),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(views, key=lambda r: (r.channel, r.role, r.address, r.id))
 
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, openapi_extra=requires(Action.MANAGE_RECIPIENTS)
 )
 def add_recipient(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ManageRecipients,
-    body: NewRecipient,
+    app: AppDep, principal: PrincipalDep, access: ManageRecipients, body: NewRecipient
 ) -> NewRecipientView:
     """Notify an address for a role; a generated webhook `secret` is shown here only."""
     return recipients.add_recipient(

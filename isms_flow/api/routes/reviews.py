@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 from pydantic import Field
 
-from isms_flow.api.concurrency import IfMatch, set_etag
-from isms_flow.api.deps import AppDep, LangDep, PrincipalDep
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.context import PageRequestDep
+from isms_flow.api.deps import LangDep
+from isms_flow.api.pagination import Page
 from isms_flow.api.registers import (
     CHANGE,
     PROJECT_PATH,
@@ -18,7 +18,6 @@ from isms_flow.api.registers import (
     ChangeRegister,
     ReadRegister,
     RowId,
-    changing,
 )
 from isms_flow.isms.reviews import Attendee, Decision, DecisionKind
 from isms_flow.services.registers import reviews as service
@@ -64,55 +63,31 @@ class NewReview(Body):
 
 
 @router.get("", openapi_extra=READ)
-def list_reviews(
-    app: AppDep,
-    lang: LangDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[ReviewView]:
+def list_reviews(lang: LangDep, read: ReadRegister, paging: PageRequestDep) -> Page[ReviewView]:
     """Every management review, oldest first."""
-    set_etag(response, access.version)
-    return paginate(
-        service.list_reviews(app, ref=access.ref, lang=lang),
+    return paging.page(
+        service.list_reviews(read.app, ref=read.ref, lang=lang),
         key=lambda v: (v.held_on.isoformat(), v.id),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
     )
 
 
 @router.get("/{review_id}", openapi_extra=READ)
-def show_review(
-    app: AppDep, lang: LangDep, access: ReadRegister, review_id: RowId, response: Response
-) -> ReviewView:
+def show_review(lang: LangDep, read: ReadRegister, review_id: RowId) -> ReviewView:
     """One management review: attendees, the seven inputs with notes, the decisions."""
-    set_etag(response, access.version)
-    return service.show_review(app, ref=access.ref, review_id=review_id, lang=lang)
+    return service.show_review(read.app, ref=read.ref, review_id=review_id, lang=lang)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def record_review(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    body: NewReview,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ReviewView:
+def record_review(lang: LangDep, change: ChangeRegister, body: NewReview) -> ReviewView:
     """Record a management review; what an auditor would find missing comes back with it."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.record_review(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             held_on=body.held_on,
             attendees=[person.attendee() for person in body.attendees],
             inputs=body.inputs,
             decisions=[decision.decision() for decision in body.decisions],
-            actor=principal.actor,
+            actor=change.actor,
             lang=lang,
         )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import Field
 
-from isms_flow.api.concurrency import IfMatch, set_etag
-from isms_flow.api.deps import AppDep, LangDep, PrincipalDep
+from isms_flow.api.concurrency import set_etag
+from isms_flow.api.context import PageRequestDep
+from isms_flow.api.deps import LangDep
 from isms_flow.api.files import UploadLimitedRoute
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.pagination import Page
 from isms_flow.api.registers import (
     CHANGE,
     DOWNLOADS,
@@ -21,7 +22,6 @@ from isms_flow.api.registers import (
     ChangeRegister,
     CsvUploadDep,
     ReadRegister,
-    changing,
     download,
 )
 from isms_flow.services.registers import risks as service
@@ -114,293 +114,176 @@ class Treatment(Body):
 
 
 @router.get("/method", openapi_extra=READ)
-def get_method(
-    app: AppDep, lang: LangDep, access: ReadRegister, response: Response
-) -> RiskMethodView:
+def get_method(lang: LangDep, read: ReadRegister) -> RiskMethodView:
     """The risk method: scales, acceptance level, and risks it leaves off-scale or above."""
-    set_etag(response, access.version)
-    return service.show_method(app, ref=access.ref, lang=lang)
+    return service.show_method(read.app, ref=read.ref, lang=lang)
 
 
 @router.put("/method", openapi_extra=CHANGE)
-def set_method(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    body: MethodChange,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskMethodView:
+def set_method(lang: LangDep, change: ChangeRegister, body: MethodChange) -> RiskMethodView:
     """Set the likelihood and impact scales or the acceptance threshold."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.set_method(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             likelihood_levels=body.likelihood_levels,
             impact_levels=body.impact_levels,
             acceptance_threshold=body.acceptance_threshold,
-            actor=principal.actor,
+            actor=change.actor,
             lang=lang,
         )
 
 
 @router.get("/assets", openapi_extra=READ)
-def list_assets(
-    app: AppDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[AssetView]:
+def list_assets(read: ReadRegister, paging: PageRequestDep) -> Page[AssetView]:
     """The information asset inventory with each asset's risks, by key."""
-    set_etag(response, access.version)
-    views = service.list_assets(app, ref=access.ref)
-    return paginate(
-        views,
-        key=lambda v: (v.key,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    views = service.list_assets(read.app, ref=read.ref)
+    return paging.page(views, key=lambda v: (v.key,))
 
 
 @router.post("/assets", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def add_asset(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    body: NewAsset,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AssetView:
+def add_asset(change: ChangeRegister, body: NewAsset) -> AssetView:
     """Add an information asset."""
-    with changing(app, access, if_match, response):
-        return service.add_asset(app, ref=access.ref, actor=principal.actor, **body.model_dump())
+    with change.applying():
+        return service.add_asset(
+            change.app, ref=change.ref, actor=change.actor, **body.model_dump()
+        )
 
 
 @router.patch("/assets/{key}", openapi_extra=CHANGE)
-def update_asset(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    key: str,
-    body: AssetChange,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AssetView:
+def update_asset(change: ChangeRegister, key: str, body: AssetChange) -> AssetView:
     """Change an asset's name, owner, classification or description."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.update_asset(
-            app, ref=access.ref, key=key, actor=principal.actor, **body.model_dump()
+            change.app, ref=change.ref, key=key, actor=change.actor, **body.model_dump()
         )
 
 
 @router.get("", openapi_extra=READ)
 def list_risks(
-    app: AppDep,
     lang: LangDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
+    read: ReadRegister,
+    paging: PageRequestDep,
     flag: Annotated[str | None, Query(description="unscored, untreated, …")] = None,
     owner: Annotated[str | None, Query(description="Only this owner's risks")] = None,
     asset: Annotated[str | None, Query(description="Only the risks of this asset")] = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
 ) -> Page[RiskView]:
     """The risks by key, with ratings, treatments, acceptance and what still flags them."""
-    set_etag(response, access.version)
-    view = service.list_risks(app, ref=access.ref, flag=flag, owner=owner, asset=asset, lang=lang)
-    return paginate(
-        view.risks,
-        key=lambda v: (v.key,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
+    view = service.list_risks(
+        read.app, ref=read.ref, flag=flag, owner=owner, asset=asset, lang=lang
     )
+    return paging.page(view.risks, key=lambda v: (v.key,))
 
 
 @router.get("/summary", openapi_extra=READ)
-def get_summary(
-    app: AppDep, lang: LangDep, access: ReadRegister, response: Response
-) -> RiskListView:
+def get_summary(lang: LangDep, read: ReadRegister) -> RiskListView:
     """The whole register with its progress (e.g. `risks scored 12/14`), risks and assets."""
-    set_etag(response, access.version)
-    return service.list_risks(app, ref=access.ref, lang=lang)
+    return service.list_risks(read.app, ref=read.ref, lang=lang)
 
 
 @router.get("/heatmap", openapi_extra=READ)
 def get_heatmap(
-    app: AppDep,
     lang: LangDep,
-    access: ReadRegister,
-    response: Response,
+    read: ReadRegister,
     residual: Annotated[bool, Query(description="Place risks by their residual score")] = False,
 ) -> HeatmapView:
     """The likelihood × impact matrix: risks per cell, with each cell's level."""
-    set_etag(response, access.version)
-    return service.risk_heatmap(app, ref=access.ref, residual=residual, lang=lang)
+    return service.risk_heatmap(read.app, ref=read.ref, residual=residual, lang=lang)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def add_risk(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    body: NewRisk,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskChangeView:
+def add_risk(lang: LangDep, change: ChangeRegister, body: NewRisk) -> RiskChangeView:
     """Add a risk (scored now if likelihood and impact are given)."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.add_risk(
-            app, ref=access.ref, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app, ref=change.ref, actor=change.actor, lang=lang, **body.model_dump()
         )
 
 
 @router.patch("/{key}", openapi_extra=CHANGE)
 def update_risk(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    key: str,
-    body: RiskChange,
-    response: Response,
-    if_match: IfMatch = None,
+    lang: LangDep, change: ChangeRegister, key: str, body: RiskChange
 ) -> RiskChangeView:
     """Change a risk's threat, vulnerability, asset or owner."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.update_risk(
-            app, ref=access.ref, key=key, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app, ref=change.ref, key=key, actor=change.actor, lang=lang, **body.model_dump()
         )
 
 
 @router.put("/{key}/score", openapi_extra=CHANGE)
-def score_risk(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    key: str,
-    body: Score,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskChangeView:
+def score_risk(lang: LangDep, change: ChangeRegister, key: str, body: Score) -> RiskChangeView:
     """Score (or re-score) a risk before treatment."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.score_risk(
-            app, ref=access.ref, key=key, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app, ref=change.ref, key=key, actor=change.actor, lang=lang, **body.model_dump()
         )
 
 
 @router.put("/{key}/treatment", openapi_extra=CHANGE)
-def treat_risk(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    key: str,
-    body: Treatment,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskChangeView:
+def treat_risk(lang: LangDep, change: ChangeRegister, key: str, body: Treatment) -> RiskChangeView:
     """Decide a risk's treatment and the controls that implement it."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.treat_risk(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             key=key,
             option=body.option,
             controls=body.controls,
             treatment_owner=body.owner,
             due=body.due,
-            actor=principal.actor,
+            actor=change.actor,
             lang=lang,
         )
 
 
 @router.put("/{key}/residual", openapi_extra=CHANGE)
-def score_residual(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    key: str,
-    body: Score,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskChangeView:
+def score_residual(lang: LangDep, change: ChangeRegister, key: str, body: Score) -> RiskChangeView:
     """Score what is left of a risk after its treatment."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.score_residual(
-            app, ref=access.ref, key=key, actor=principal.actor, lang=lang, **body.model_dump()
+            change.app, ref=change.ref, key=key, actor=change.actor, lang=lang, **body.model_dump()
         )
 
 
 @router.delete("/{key}/residual", openapi_extra=CHANGE)
-def clear_residual(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    key: str,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskChangeView:
+def clear_residual(lang: LangDep, change: ChangeRegister, key: str) -> RiskChangeView:
     """Remove a risk's residual score."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.score_residual(
-            app, ref=access.ref, key=key, actor=principal.actor, lang=lang
+            change.app, ref=change.ref, key=key, actor=change.actor, lang=lang
         )
 
 
 @router.post("/{key}/acceptance", openapi_extra=CHANGE)
-def accept_risk(
-    app: AppDep,
-    principal: PrincipalDep,
-    lang: LangDep,
-    access: ChangeRegister,
-    key: str,
-    response: Response,
-    if_match: IfMatch = None,
-) -> RiskChangeView:
+def accept_risk(lang: LangDep, change: ChangeRegister, key: str) -> RiskChangeView:
     """As the risk owner, accept the residual risk at its current rating."""
-    with changing(app, access, if_match, response):
-        return service.accept_risk(app, ref=access.ref, key=key, actor=principal.actor, lang=lang)
+    with change.applying():
+        return service.accept_risk(
+            change.app, ref=change.ref, key=key, actor=change.actor, lang=lang
+        )
 
 
 @router.post("/import", openapi_extra=CHANGE)
 def import_register(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    upload: CsvUploadDep,
-    response: Response,
-    kind: Kind = "risks",
-    if_match: IfMatch = None,
+    change: ChangeRegister, upload: CsvUploadDep, kind: Kind = "risks"
 ) -> RiskImportView:
     """Add or change risks (or assets) from CSV as the export writes it; all rows or none."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.import_register_data(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             kind=kind,
             data=upload.data,
             name=upload.name,
             encoding=upload.encoding,
-            actor=principal.actor,
+            actor=change.actor,
         )
 
 
 @router.get("/export", response_class=Response, responses=DOWNLOADS, openapi_extra=READ)
-def export_register(app: AppDep, access: ReadRegister, kind: Kind = "risks") -> Response:
+def export_register(read: ReadRegister, kind: Kind = "risks") -> Response:
     """The risks (or assets) as CSV, UTF-8 with BOM so Excel reads Japanese."""
-    file = download(service.export_register_data(app, ref=access.ref, kind=kind))
-    set_etag(file, access.version)
+    file = download(service.export_register_data(read.app, ref=read.ref, kind=kind))
+    set_etag(file, read.access.version)
     return file

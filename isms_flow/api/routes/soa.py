@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
-from isms_flow.api.concurrency import IfMatch, set_etag
-from isms_flow.api.deps import AppDep, LangDep, PrincipalDep
+from isms_flow.api.concurrency import set_etag
+from isms_flow.api.deps import LangDep
 from isms_flow.api.files import UploadLimitedRoute
 from isms_flow.api.registers import (
     CHANGE,
@@ -19,7 +19,6 @@ from isms_flow.api.registers import (
     ChangeRegister,
     CsvUploadDep,
     ReadRegister,
-    changing,
     download,
 )
 from isms_flow.services.registers import soa as service
@@ -48,78 +47,56 @@ class Decision(Body):
 
 @router.get("", openapi_extra=READ)
 def show_soa(
-    app: AppDep,
     lang: LangDep,
-    access: ReadRegister,
-    response: Response,
+    read: ReadRegister,
     undecided: Annotated[bool, Query(description="Only the controls still undecided")] = False,
     theme: Annotated[
         str | None, Query(max_length=100, description="Only one theme: 5–8 or its name")
     ] = None,
 ) -> SoaView:
     """The SoA with its progress (e.g. `SoA 71/93 decided`) and what is still missing."""
-    set_etag(response, access.version)
-    return service.show_soa(app, ref=access.ref, undecided_only=undecided, theme=theme, lang=lang)
+    return service.show_soa(
+        read.app, ref=read.ref, undecided_only=undecided, theme=theme, lang=lang
+    )
 
 
 @router.post("/init", openapi_extra=CHANGE)
-def init_soa(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    response: Response,
-    if_match: IfMatch = None,
-) -> SoaChangeView:
+def init_soa(change: ChangeRegister) -> SoaChangeView:
     """List all 93 controls as undecided; decided ones are kept."""
-    with changing(app, access, if_match, response):
-        return service.init_soa(app, ref=access.ref, actor=principal.actor)
+    with change.applying():
+        return service.init_soa(change.app, ref=change.ref, actor=change.actor)
 
 
 @router.post("/decisions", openapi_extra=CHANGE)
-def decide_controls(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    body: Decision,
-    response: Response,
-    if_match: IfMatch = None,
-) -> SoaChangeView:
+def decide_controls(change: ChangeRegister, body: Decision) -> SoaChangeView:
     """Decide one or more controls; the progress after the decision comes back."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.decide_controls(
-            app, ref=access.ref, actor=principal.actor, **body.model_dump()
+            change.app, ref=change.ref, actor=change.actor, **body.model_dump()
         )
 
 
 @router.post("/import", openapi_extra=CHANGE)
-def import_soa(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    upload: CsvUploadDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> SoaImportView:
+def import_soa(change: ChangeRegister, upload: CsvUploadDep) -> SoaImportView:
     """Decide controls from CSV (columns as the CSV export writes them); all rows or none."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.import_soa_data(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             data=upload.data,
             name=upload.name,
             encoding=upload.encoding,
-            actor=principal.actor,
+            actor=change.actor,
         )
 
 
 @router.get("/export", response_class=Response, responses=DOWNLOADS, openapi_extra=READ)
 def export_soa(
-    app: AppDep,
     lang: LangDep,
-    access: ReadRegister,
+    read: ReadRegister,
     format: Annotated[service.SoaFormat, Query(description="A styled sheet, or CSV")] = "xlsx",
 ) -> Response:
     """The SoA for an auditor, as XLSX or CSV (UTF-8 with BOM), in the requested language."""
-    file = download(service.export_soa_data(app, ref=access.ref, format=format, lang=lang))
-    set_etag(file, access.version)
+    file = download(service.export_soa_data(read.app, ref=read.ref, format=format, lang=lang))
+    set_etag(file, read.access.version)
     return file

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, status
 from pydantic import Field
 
-from isms_flow.api.concurrency import IfMatch, set_etag
-from isms_flow.api.deps import AppDep, PrincipalDep
+from isms_flow.api.context import PageRequestDep
 from isms_flow.api.files import UploadLimitedRoute
-from isms_flow.api.pagination import Cursor, Limit, Page, paginate
+from isms_flow.api.pagination import Page
 from isms_flow.api.registers import (
     CHANGE,
     PROJECT_PATH,
@@ -20,7 +19,6 @@ from isms_flow.api.registers import (
     ChangeRegister,
     CsvUploadDep,
     ReadRegister,
-    changing,
 )
 from isms_flow.services.registers import training as service
 from isms_flow.services.registers.training.views import (
@@ -78,179 +76,104 @@ class NewCompletion(Body):
 
 
 @router.get("/staff", openapi_extra=READ)
-def list_staff(
-    app: AppDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[StaffView]:
+def list_staff(read: ReadRegister, paging: PageRequestDep) -> Page[StaffView]:
     """The roster, by department then employee id."""
-    set_etag(response, access.version)
-    return paginate(
-        service.list_staff(app, ref=access.ref),
-        key=lambda v: (v.department, v.employee_id),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
+    return paging.page(
+        service.list_staff(read.app, ref=read.ref), key=lambda v: (v.department, v.employee_id)
     )
 
 
 @router.post("/staff", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def add_staff(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    body: NewStaff,
-    response: Response,
-    if_match: IfMatch = None,
-) -> StaffView:
+def add_staff(change: ChangeRegister, body: NewStaff) -> StaffView:
     """Put a person on the roster."""
-    with changing(app, access, if_match, response):
-        return service.add_staff(app, ref=access.ref, actor=principal.actor, **body.model_dump())
+    with change.applying():
+        return service.add_staff(
+            change.app, ref=change.ref, actor=change.actor, **body.model_dump()
+        )
 
 
 @router.patch("/staff/{employee_id}", openapi_extra=CHANGE)
-def update_staff(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    employee_id: str,
-    body: StaffChange,
-    response: Response,
-    if_match: IfMatch = None,
-) -> StaffView:
+def update_staff(change: ChangeRegister, employee_id: str, body: StaffChange) -> StaffView:
     """Change a person's entry: transfer, leaving, scope."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.update_staff(
-            app, ref=access.ref, employee_id=employee_id, actor=principal.actor, **body.model_dump()
+            change.app,
+            ref=change.ref,
+            employee_id=employee_id,
+            actor=change.actor,
+            **body.model_dump(),
         )
 
 
 @router.post("/staff/import", openapi_extra=CHANGE)
-def import_staff(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    upload: CsvUploadDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ImportView:
+def import_staff(change: ChangeRegister, upload: CsvUploadDep) -> ImportView:
     """Import the roster: employee_id,name,department,role,joined[,left,in_scope]; all or none."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.import_staff_data(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             data=upload.data,
             name=upload.name,
             encoding=upload.encoding,
-            actor=principal.actor,
+            actor=change.actor,
         )
 
 
 @router.get("/courses", openapi_extra=READ)
-def list_courses(
-    app: AppDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[CourseView]:
+def list_courses(read: ReadRegister, paging: PageRequestDep) -> Page[CourseView]:
     """The project's courses, by key."""
-    set_etag(response, access.version)
-    return paginate(
-        service.list_courses(app, ref=access.ref),
-        key=lambda v: (v.key,),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
-    )
+    return paging.page(service.list_courses(read.app, ref=read.ref), key=lambda v: (v.key,))
 
 
 @router.post("/courses", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def add_course(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    body: NewCourse,
-    response: Response,
-    if_match: IfMatch = None,
-) -> CourseView:
+def add_course(change: ChangeRegister, body: NewCourse) -> CourseView:
     """Add a course."""
-    with changing(app, access, if_match, response):
-        return service.add_course(app, ref=access.ref, actor=principal.actor, **body.model_dump())
+    with change.applying():
+        return service.add_course(
+            change.app, ref=change.ref, actor=change.actor, **body.model_dump()
+        )
 
 
 @router.get("/completions", openapi_extra=READ)
 def list_completions(
-    app: AppDep,
-    access: ReadRegister,
-    request: Request,
-    response: Response,
+    read: ReadRegister,
+    paging: PageRequestDep,
     employee: Annotated[str | None, Query(description="Only this employee id")] = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
 ) -> Page[CompletionView]:
     """Recorded completions, newest first."""
-    set_etag(response, access.version)
-    return paginate(
-        service.list_completions(app, ref=access.ref, employee_id=employee),
+    return paging.page(
+        service.list_completions(read.app, ref=read.ref, employee_id=employee),
         key=lambda v: (-v.completed_on.toordinal(), v.employee_id, v.course),
-        cursor=cursor,
-        limit=limit,
-        request=request,
-        response=response,
     )
 
 
 @router.post("/completions", status_code=status.HTTP_201_CREATED, openapi_extra=CHANGE)
-def record_completion(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    body: NewCompletion,
-    response: Response,
-    if_match: IfMatch = None,
-) -> CompletionView:
+def record_completion(change: ChangeRegister, body: NewCompletion) -> CompletionView:
     """Record that a person completed a course."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.record_completion(
-            app, ref=access.ref, actor=principal.actor, **body.model_dump()
+            change.app, ref=change.ref, actor=change.actor, **body.model_dump()
         )
 
 
 @router.post("/completions/import", openapi_extra=CHANGE)
-def import_completions(
-    app: AppDep,
-    principal: PrincipalDep,
-    access: ChangeRegister,
-    upload: CsvUploadDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ImportView:
+def import_completions(change: ChangeRegister, upload: CsvUploadDep) -> ImportView:
     """Import completions: employee_id,course,completed_on; all or none."""
-    with changing(app, access, if_match, response):
+    with change.applying():
         return service.import_completions_data(
-            app,
-            ref=access.ref,
+            change.app,
+            ref=change.ref,
             data=upload.data,
             name=upload.name,
             encoding=upload.encoding,
-            actor=principal.actor,
+            actor=change.actor,
         )
 
 
 @router.get("/status", openapi_extra=READ)
 def training_status(
-    app: AppDep,
-    access: ReadRegister,
-    response: Response,
+    read: ReadRegister,
     course: Annotated[str | None, Query(description="Only this course counts")] = None,
 ) -> TrainingStatusView:
     """Coverage of the in-scope staff today, per department, and who is missing."""
-    set_etag(response, access.version)
-    return service.training_status(app, ref=access.ref, course=course)
+    return service.training_status(read.app, ref=read.ref, course=course)
