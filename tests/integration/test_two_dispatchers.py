@@ -85,6 +85,7 @@ def _run_two_dispatchers(
     return Counter(line.split("\t")[0] for line in lines)
 
 
+@pytest.mark.sqlite_only("the same race on PostgreSQL is the test below")
 def test_two_dispatchers_on_one_sqlite_file_deliver_each_row_exactly_once(
     app: App, clock: FrozenClock, tmp_path: Path
 ) -> None:
