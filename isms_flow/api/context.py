@@ -26,6 +26,7 @@ from isms_flow.api.pagination import (
     SortKey,
     decode_cursor,
     encode_cursor,
+    link_next,
     paginate,
 )
 from isms_flow.bootstrap import App
@@ -157,9 +158,7 @@ class PageRequest:
 
     def link_next(self, next_cursor: str | None) -> None:
         """Send `Link: rel="next"` for the page after this one, if there is one."""
-        if next_cursor:
-            link = self.request.url.include_query_params(cursor=next_cursor, limit=self.limit)
-            self.response.headers["Link"] = f'<{link}>; rel="next"'
+        link_next(self.request, self.response, next_cursor, self.limit)
 
 
 def page_request(

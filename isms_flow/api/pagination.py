@@ -26,6 +26,7 @@ __all__ = [
     "decode_cursor",
     "decode_cursor_any",
     "encode_cursor",
+    "link_next",
     "paginate",
 ]
 
@@ -97,10 +98,15 @@ def paginate(
             raise BadInput("cursor is not one this API handed out; start without it") from None
     page = ordered[:limit]
     next_cursor = encode_cursor(key(page[-1])) if len(ordered) > limit else None
-    if next_cursor is not None:
+    link_next(request, response, next_cursor, limit)
+    return Page[T](items=list(page), next_cursor=next_cursor)
+
+
+def link_next(request: Request, response: Response, next_cursor: str | None, limit: int) -> None:
+    """Send `Link: <…>; rel="next"` for the page after this one, if there is one."""
+    if next_cursor:
         link = request.url.include_query_params(cursor=next_cursor, limit=limit)
         response.headers["Link"] = f'<{link}>; rel="next"'
-    return Page[T](items=list(page), next_cursor=next_cursor)
 
 
 def _as_list(key: SortKey) -> list[Any]:

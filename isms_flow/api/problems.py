@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from isms_flow.api.concurrency import etag_of
 from isms_flow.errors import (
     AuthenticationFailed,
     BadInput,
@@ -131,7 +132,7 @@ def _extras(error: IsmsFlowError) -> dict[str, Any]:
     if isinstance(error, InvalidTrigger):
         return {"trigger": error.trigger, "stage": error.state, "possible": error.valid}
     if isinstance(error, PreconditionFailed):
-        return {"current_etag": f'"v{error.current}"'}
+        return {"current_etag": etag_of(error.current)}
     if isinstance(error, WorkflowDefinitionError):
         return {"problems": error.problems}
     return {}

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from isms_flow.api.serving import ServerPlan, base_url, listening_socket, run_server
 from isms_flow.cli.context import CliState, state_of
 from isms_flow.cli.labels import label
 from isms_flow.cli.output import console, err_console
 from isms_flow.i18n import Language
 from isms_flow.services.demo import DEMO_CLIENT, DemoStep
 from isms_flow.services.demo_access import DemoAccess, seed_demo
+
+if TYPE_CHECKING:
+    from isms_flow.api.serving import ServerPlan
 
 EXIT_NOT_STARTED = 70  # as an internal error: the log says why the server could not start
 
@@ -42,6 +44,10 @@ def serve(
     """Serve the HTTP API with the scheduler beside it (one process by default)."""
     state = state_of(ctx)
     settings = state.settings
+    # Imported here, not at module level: FastAPI and uvicorn take over a second to import,
+    # which every other `isms-flow` command would pay at start-up.
+    from isms_flow.api.serving import ServerPlan, base_url, listening_socket, run_server
+
     plan = ServerPlan(workers=workers, scheduler=not no_scheduler, log_level=settings.log_level)
     host, port = host or settings.api_host, port or settings.api_port
     # Bound before seeding: a busy port is reported before anything changes.

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from isms_flow.api.deps import AppDep, LangDep, PrincipalDep, requires
-from isms_flow.api.pagination import Cursor
+from isms_flow.api.pagination import Cursor, link_next
 from isms_flow.services.portfolio import MAX_LIMIT, PortfolioPage, list_portfolio
 
 router = APIRouter(tags=["portfolio"])
@@ -40,7 +40,5 @@ def portfolio(
         limit=limit,
         lang=lang,
     )
-    if page.next_cursor:
-        link = request.url.include_query_params(cursor=page.next_cursor, limit=limit)
-        response.headers["Link"] = f'<{link}>; rel="next"'
+    link_next(request, response, page.next_cursor, limit)
     return page
